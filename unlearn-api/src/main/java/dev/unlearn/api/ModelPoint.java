@@ -1,0 +1,61 @@
+package dev.unlearn.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A {@link Model} evaluated at one &theta; on one batch, with its forward pass cached: the analogue
+ * of a retained autograd graph. Everything it returns is a new array unless the method takes an
+ * {@code out} argument. Safe for use by one thread at a time.
+ */
+public interface ModelPoint {
+
+  Model model();
+
+  /** The parameters this point was evaluated at (the caller's array; not copied, not mutated). */
+  INDArray parameters();
+
+  Dataset data();
+
+  /** The logits, n &times; k. */
+  INDArray logits();
+
+  /** Softmax probabilities, n &times; k. */
+  INDArray probabilities();
+
+  /** The objective: mean cross-entropy plus (&lambda;/2)&Vert;&theta;&Vert;&sup2;. */
+  double loss();
+
+  /** &nabla;L(&theta;), a new rank-1 array of length p. */
+  INDArray gradient();
+
+  /**
+   * The exact Hessian-vector product &nabla;&sup2;L(&theta;) v (including &lambda; v), for v of shape p
+   * (rank 1), p &times; 1 or p &times; k; the result has the shape of v.
+   */
+  INDArray hessianVectorProduct(INDArray v);
+
+  /** Writes &nabla;&sup2;L(&theta;) v into {@code out} (same shape as v) and returns it. */
+  default INDArray hessianVectorProduct(INDArray v, INDArray out) {
+    return out.assign(hessianVectorProduct(v));
+  }
+
+  /**
+   * The generalised Gauss-Newton product (J<sup>T</sup> H<sub>CE</sub> J / n + &lambda; I) v: the
+   * Hessian with the second-order terms of the network dropped; positive semi-definite.
+   */
+  INDArray gaussNewtonVectorProduct(INDArray v);
+
+  /** Writes the Gauss-Newton product into {@code out} and returns it. */
+  default INDArray gaussNewtonVectorProduct(INDArray v, INDArray out) {
+    return out.assign(gaussNewtonVectorProduct(v));
+  }
+
+  /**
+   * The gradients of the per-example cross-entropy losses, n &times; p, without regularisation:
+   * their row mean plus &lambda;&theta; is {@link #gradient()}.
+   */
+  INDArray perExampleGradients();
+
+  /** The per-example cross-entropy losses, length n, without regularisation. */
+  INDArray perExampleLosses();
+}
