@@ -79,9 +79,12 @@ public record Cost(long wallNanos, double gradientEvaluations, long hessianVecto
       return this;
     }
 
-    /** Adds another run's counts (not its wall time, which this meter measures itself). */
-    public Meter add(Cost inner) {
-      exampleGradients += Math.round(inner.gradientEvaluations() * trainingRows);
+    /**
+     * Adds the counts of an inner run (not its wall time, which this meter measures itself) whose
+     * gradient-equivalents were counted against a set of {@code innerRows} rows.
+     */
+    public Meter add(Cost inner, int innerRows) {
+      exampleGradients += Math.round(inner.gradientEvaluations() * innerRows);
       hvps += inner.hessianVectorProducts();
       iterations += inner.solverIterations();
       return this;

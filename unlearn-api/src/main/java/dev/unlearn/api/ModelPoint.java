@@ -58,4 +58,13 @@ public interface ModelPoint {
 
   /** The per-example cross-entropy losses, length n, without regularisation. */
   INDArray perExampleLosses();
+
+  /**
+   * The vector-Jacobian product through the logits: the gradient with respect to &theta; of
+   * &Sigma;<sub>i</sub> &lang;u<sub>i</sub>, f(x<sub>i</sub>; &theta;)&rang; for an n &times; k matrix U
+   * of logit gradients (no 1/n, no regularisation). With U = (P &minus; Y)/n it is the gradient of the
+   * mean cross-entropy; with U = (Q &minus; P)/n, for teacher probabilities P, it is the gradient of the
+   * mean KL(P &Vert; softmax(f)) (distillation, soft labels). Returns a new rank-1 array of length p.
+   */
+  INDArray backpropagate(INDArray logitGradients);
 }
