@@ -37,9 +37,18 @@ public final class UnlearnerRegistry {
 
   /** A provider that could not be loaded: its class (or service-file entry) and the cause. */
   public record LoadFailure(String provider, Throwable cause) {
+    /** The cause and its chain of causes, one line (what a plugin author needs to fix it). */
+    public String describe() {
+      StringBuilder sb = new StringBuilder(String.valueOf(cause));
+      for (Throwable c = cause.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        sb.append("; caused by ").append(c);
+      }
+      return sb.toString();
+    }
+
     @Override
     public String toString() {
-      return provider + ": " + cause;
+      return provider + ": " + describe();
     }
   }
 
@@ -124,7 +133,7 @@ public final class UnlearnerRegistry {
     }
     for (LoadFailure f : failures) {
       LOG.warn("unlearner provider {} failed to load and is skipped: {}", f.provider(),
-          f.cause().toString());
+          f.describe());
     }
     return new UnlearnerRegistry(byName, failures);
   }
