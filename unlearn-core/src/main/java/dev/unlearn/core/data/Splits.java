@@ -3,6 +3,7 @@ package dev.unlearn.core.data;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Seeded train/test splits that reproduce scikit-learn's {@code train_test_split} row for row: the
@@ -107,7 +108,7 @@ public final class Splits {
   }
 
   private static int[] present(int[] counts) {
-    return java.util.stream.IntStream.range(0, counts.length).filter(c -> counts[c] > 0)
+    return IntStream.range(0, counts.length).filter(c -> counts[c] > 0)
         .toArray();
   }
 
@@ -137,7 +138,7 @@ public final class Splits {
       double[] values = Arrays.stream(remainder).distinct().sorted().toArray();
       for (int v = values.length - 1; v >= 0 && needToAdd > 0; v--) {
         double value = values[v];
-        int[] inds = java.util.stream.IntStream.range(0, k).filter(c -> remainder[c] == value)
+        int[] inds = IntStream.range(0, k).filter(c -> remainder[c] == value)
             .toArray();
         int addNow = (int) Math.min(inds.length, needToAdd);
         int[] perm = rng.permutation(inds.length);

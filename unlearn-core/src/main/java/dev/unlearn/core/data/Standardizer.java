@@ -2,6 +2,7 @@ package dev.unlearn.core.data;
 
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,13 +35,15 @@ public final class Standardizer {
 
   /** Fits the column means and population standard deviations of {@code data}'s features. */
   public static Standardizer fit(Dataset data) {
-    int n = data.size();
-    int d = data.numFeatures();
-    double[] x = rowMajor(data.features());
+    return fit(rowMajor(data.features()), data.size(), data.numFeatures());
+  }
+
+  /** Fits the statistics of the first {@code n} rows of a row-major {@code n x d} array. */
+  static Standardizer fit(double[] x, int n, int d) {
     double[] mean = new double[d];
     double[] std = new double[d];
     boolean[] constant = new boolean[d];
-    java.util.Arrays.fill(constant, true);
+    Arrays.fill(constant, true);
     for (int i = 0; i < n; i++) {
       int o = i * d;
       for (int j = 0; j < d; j++) {
@@ -72,17 +75,23 @@ public final class Standardizer {
         "features (%d) must equal the fitted dimension (%d)", data.numFeatures(), d);
     int n = data.size();
     double[] x = rowMajor(data.features());
-    for (int i = 0; i < n; i++) {
-      int o = i * d;
-      for (int j = 0; j < d; j++) {
-        x[o + j] = (x[o + j] - means[j]) / stds[j];
-      }
-    }
+    applyInPlace(x, 0, n);
     INDArray z = Nd4j.create(x, new long[] {n, d}, DataType.DOUBLE);
     int[] labels = data.labels();
     return data.groups()
         .map(g -> Dataset.of(z, labels, data.numClasses(), g))
         .orElseGet(() -> Dataset.of(z, labels, data.numClasses()));
+  }
+
+  /** Standardizes rows {@code [from, to)} of a row-major array of width {@link #dimension()}. */
+  void applyInPlace(double[] x, int from, int to) {
+    int d = means.length;
+    for (int i = from; i < to; i++) {
+      int o = i * d;
+      for (int j = 0; j < d; j++) {
+        x[o + j] = (x[o + j] - means[j]) / stds[j];
+      }
+    }
   }
 
   /** A copy of the fitted column means. */
