@@ -104,6 +104,26 @@ public final class Hyperparameter<T> {
     return help;
   }
 
+  /** The lower bound of a numeric hyperparameter (negative infinity if unbounded; 0 otherwise). */
+  public double lowerBound() {
+    return lower;
+  }
+
+  /** Whether {@link #lowerBound()} itself is allowed. */
+  public boolean lowerInclusive() {
+    return lowerInclusive;
+  }
+
+  /** The upper bound of a numeric hyperparameter (positive infinity if unbounded; 0 otherwise). */
+  public double upperBound() {
+    return upper;
+  }
+
+  /** Whether {@link #upperBound()} itself is allowed. */
+  public boolean upperInclusive() {
+    return upperInclusive;
+  }
+
   /** The allowed words for a choice hyperparameter; empty for the others. */
   public List<String> choices() {
     return choices;
