@@ -79,16 +79,32 @@ final class Kernels64 {
       }
       double sum = 0;
       for (int c = 0; c < k; c++) {
-        sum += Math.exp(z.get(row + c) - max);
+        double ex = Math.exp(z.get(row + c) - max);
+        put(s, row + c, ex);
+        sum += ex;
       }
-      double lse = max + Math.log(sum);
       int y = labels[i];
-      losses[i] = lse - z.get(row + y);
+      losses[i] = max + Math.log(sum) - z.get(row + y);
+      double inv = 1.0 / sum;
       for (int c = 0; c < k; c++) {
-        double sc = Math.exp(z.get(row + c) - lse);
+        double sc = s.get(row + c) * inv;
         put(s, row + c, sc);
         put(d, row + c, (sc - (c == y ? 1.0 : 0.0)) * invN);
       }
+    }
+  }
+
+  /** out[off + c] = sum_i m[i][c], accumulated in double in acc (length >= cols); m is rows x cols. */
+  static void colSums(DoubleBuffer m, int rows, int cols, DoubleBuffer out, int off, double[] acc) {
+    java.util.Arrays.fill(acc, 0, cols, 0.0);
+    for (int i = 0; i < rows; i++) {
+      int row = i * cols;
+      for (int c = 0; c < cols; c++) {
+        acc[c] += m.get(row + c);
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      put(out, off + c, acc[c]);
     }
   }
 

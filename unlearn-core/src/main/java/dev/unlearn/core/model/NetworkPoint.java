@@ -4,6 +4,8 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,7 +45,7 @@ final class NetworkPoint implements ModelPoint {
   private final Buf[] d;
   private final Buf[] e;
   private final double[] losses;
-  private final INDArray ones; // 1 x n
+  private final double[] acc; // column-sum scratch
 
   private boolean backwardDone;
   private Buf[] curv; // E * f''(Z), exact HVP only (null entries for RELU)
@@ -63,10 +65,16 @@ final class NetworkPoint implements ModelPoint {
     this.n = data.size();
     this.numLayers = net.layers;
     this.s = net.sizes;
-    this.th = Buf.wrap(theta.dup());
+    long len = net.numParameters + 2L * n * s[numLayers] + (long) n * s[numLayers];
+    for (int l = 1; l < numLayers; l++) {
+      len += 5L * n * s[l]; // z, a, f1, e, d
+    }
+    Buf.Arena arena = new Buf.Arena(type, len);
+    this.th = arena.take(1, net.numParameters);
+    copyInto(theta, th);
     int bad = f64 ? Kernels64.firstNonFinite(th.d, th.length) : Kernels32.firstNonFinite(th.f, th.length);
     InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
-        bad < 0 ? "" : th.arr.getDouble(bad));
+        bad < 0 ? "" : theta.getDouble(bad));
     this.x = data.features(type);
     this.w = new INDArray[numLayers + 1];
     this.z = new Buf[numLayers + 1];
@@ -75,16 +83,24 @@ final class NetworkPoint implements ModelPoint {
     this.d = new Buf[numLayers + 1];
     this.e = new Buf[numLayers + 1];
     for (int l = 1; l <= numLayers; l++) {
-      w[l] = th.view(net.wOff[l], s[l - 1], s[l]);
+      w[l] = th.view(net.wOff[l], s[l - 1], s[l]).arr;
+      z[l] = arena.take(n, s[l]);
+      if (l < numLayers) {
+        a[l] = arena.take(n, s[l]);
+        f1[l] = arena.take(n, s[l]);
+        e[l] = arena.take(n, s[l]);
+        d[l] = arena.take(n, s[l]);
+      }
     }
+    int k = s[numLayers];
+    sm = arena.take(n, k);
+    d[numLayers] = arena.take(n, k);
     this.losses = new double[n];
+    this.acc = new double[Arrays.stream(s).max().getAsInt() * 1];
     int[] labels = data.labels();
     for (int l = 1; l <= numLayers; l++) {
-      z[l] = Buf.create(type, n, s[l]);
-      Nd4j.gemm(l == 1 ? x : a[l - 1].arr, w[l], z[l].arr, false, false, 1.0, 0.0);
+      Nd4j.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
       if (l < numLayers) {
-        a[l] = Buf.create(type, n, s[l]);
-        f1[l] = Buf.create(type, n, s[l]);
         if (f64) {
           Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
         } else {
@@ -92,16 +108,50 @@ final class NetworkPoint implements ModelPoint {
         }
       }
     }
-    int k = s[numLayers];
-    sm = Buf.create(type, n, k);
-    d[numLayers] = Buf.create(type, n, k);
     Buf zl = z[numLayers];
     if (f64) {
       Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, losses, 1.0 / n);
     } else {
       Kernels32.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, losses, 1.0 / n);
     }
-    this.ones = Nd4j.ones(type, 1, n);
+  }
+
+  /** Copies src (any shape with dst's length) into dst, casting if needed. */
+  static void copyInto(INDArray src, Buf dst) {
+    if (isPlain(src, dst.arr.dataType())) {
+      if (dst.d != null) {
+        DoubleBuffer from = src.data().asNioDouble();
+        from.limit(dst.length);
+        dst.d.duplicate().put(from);
+      } else {
+        FloatBuffer from = src.data().asNioFloat();
+        from.limit(dst.length);
+        dst.f.duplicate().put(from);
+      }
+    } else {
+      dst.arr.assign(src.reshape('c', dst.arr.shape()));
+    }
+  }
+
+  /** Copies src into dst (any shape with src's length, any data type) and returns dst. */
+  static INDArray copyOut(Buf src, INDArray dst) {
+    if (isPlain(dst, src.arr.dataType())) {
+      if (src.d != null) {
+        DoubleBuffer to = dst.data().asNioDouble();
+        to.put(src.d.duplicate().limit(src.length));
+      } else {
+        FloatBuffer to = dst.data().asNioFloat();
+        to.put(src.f.duplicate().limit(src.length));
+      }
+    } else {
+      dst.assign(src.arr.reshape('c', dst.shape()));
+    }
+    return dst;
+  }
+
+  private static boolean isPlain(INDArray x, DataType type) {
+    return x.dataType() == type && !x.isView() && x.offset() == 0
+        && (x.rank() <= 1 || x.ordering() == 'c' || x.columns() == 1);
   }
 
   /** The logits of features under theta (no labels needed): the forward pass only. */
@@ -109,13 +159,13 @@ final class NetworkPoint implements ModelPoint {
     net.checkTheta(theta, type);
     net.checkFeatures(features);
     boolean f64 = type == DataType.DOUBLE;
-    Buf th = Buf.wrap(theta.dup());
+    Buf th = Buf.copyOf(theta, 1, net.numParameters);
     INDArray in = features.dataType() == type ? features : features.castTo(type);
     int n = (int) in.rows();
     int[] s = net.sizes;
     for (int l = 1; l <= net.layers; l++) {
       Buf zl = Buf.create(type, n, s[l]);
-      Nd4j.gemm(in, th.view(net.wOff[l], s[l - 1], s[l]), zl.arr, false, false, 1.0, 0.0);
+      Nd4j.gemm(in, th.view(net.wOff[l], s[l - 1], s[l]).arr, zl.arr, false, false, 1.0, 0.0);
       if (l < net.layers) {
         Buf al = Buf.create(type, n, s[l]);
         Buf scratch = Buf.create(type, n, s[l]);
@@ -182,8 +232,6 @@ final class NetworkPoint implements ModelPoint {
       return;
     }
     for (int l = numLayers; l >= 2; l--) {
-      e[l - 1] = Buf.create(type, n, s[l - 1]);
-      d[l - 1] = Buf.create(type, n, s[l - 1]);
       Nd4j.gemm(d[l].arr, w[l], e[l - 1].arr, false, true, 1.0, 0.0);
       int len = n * s[l - 1];
       if (f64) {
@@ -220,21 +268,23 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public INDArray gradient() {
-    if (gradient == null) {
-      ensureBackward();
-      Buf g = Buf.create(type, net.numParameters);
-      for (int l = 1; l <= numLayers; l++) {
-        Nd4j.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]), true, false, 1.0, 0.0);
-        Nd4j.gemm(ones, d[l].arr, g.view(net.bOff[l], 1, s[l]), false, false, 1.0, 0.0);
-      }
+    ensureBackward();
+    INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
+    Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
+    for (int l = 1; l <= numLayers; l++) {
+      Nd4j.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0, 0.0);
       if (f64) {
-        Kernels64.addScaled(g.d, th.d, l2, g.length);
+        Kernels64.colSums(d[l].d, n, s[l], g.d, net.bOff[l], acc);
       } else {
-        Kernels32.addScaled(g.f, th.f, l2, g.length);
+        Kernels32.colSums(d[l].f, n, s[l], g.f, net.bOff[l], acc);
       }
-      gradient = g.arr;
     }
-    return gradient.dup();
+    if (f64) {
+      Kernels64.addScaled(g.d, th.d, l2, g.length);
+    } else {
+      Kernels32.addScaled(g.f, th.f, l2, g.length);
+    }
+    return out;
   }
 
   @Override
@@ -244,7 +294,7 @@ final class NetworkPoint implements ModelPoint {
         "per-example gradient size (n x p = %d) must be <= %d", size, Integer.MAX_VALUE);
     ensureBackward();
     Buf out = Buf.create(type, n, net.numParameters);
-    Buf x0 = Buf.wrap(x);
+    Buf x0 = Buf.copyOf(x, n, s[0]);
     for (int l = 1; l <= numLayers; l++) {
       Buf in = l == 1 ? x0 : a[l - 1];
       if (f64) {
@@ -305,7 +355,7 @@ final class NetworkPoint implements ModelPoint {
       ws = new Workspace(r);
     }
     Workspace k = ws;
-    (v.rank() == 1 ? k.vFlat : k.v.arr).assign(v);
+    copyInto(v, k.v);
     int p = net.numParameters;
     if (r > 1) {
       for (int l = 1; l <= numLayers; l++) {
@@ -349,18 +399,23 @@ final class NetworkPoint implements ModelPoint {
         if (second) {
           Nd4j.gemm(k.ra[l - 1].arr, d[l].arr, k.oW[l], true, false, 1.0, 1.0);
         }
-        Nd4j.gemm(ones, k.rd[l].arr, k.oB[l], false, false, 1.0, 0.0);
+        if (f64) {
+          Kernels64.colSums(k.rd[l].d, n, s[l], k.o.d, net.bOff[l], acc);
+        } else {
+          Kernels32.colSums(k.rd[l].f, n, s[l], k.o.f, net.bOff[l], acc);
+        }
       } else {
         Nd4j.gemm(input(l), k.rdWide[l], k.g1[l].arr, true, false, 1.0, 0.0);
         if (second) {
           Nd4j.gemm(k.raWide[l - 1], d[l].arr, k.g2[l].arr, true, false, 1.0, 0.0);
         }
-        Nd4j.gemm(ones, k.rdWide[l], k.gb[l].arr, false, false, 1.0, 0.0);
         if (f64) {
+          Kernels64.colSums(k.rd[l].d, n, r * s[l], k.gb[l].d, 0, k.acc);
           Kernels64.scatterWeights(k.o.d, k.v.d, l2, r, net.wOff[l], s[l - 1], s[l], k.g1[l].d,
               second ? k.g2[l].d : null);
           Kernels64.scatterBias(k.o.d, k.v.d, l2, r, net.bOff[l], s[l], k.gb[l].d);
         } else {
+          Kernels32.colSums(k.rd[l].f, n, r * s[l], k.gb[l].f, 0, k.acc);
           Kernels32.scatterWeights(k.o.f, k.v.f, l2, r, net.wOff[l], s[l - 1], s[l], k.g1[l].f,
               second ? k.g2[l].f : null);
           Kernels32.scatterBias(k.o.f, k.v.f, l2, r, net.bOff[l], s[l], k.gb[l].f);
@@ -390,17 +445,14 @@ final class NetworkPoint implements ModelPoint {
         Kernels32.addScaled(k.o.f, k.v.f, l2, p);
       }
     }
-    INDArray src = v.rank() == 1 ? k.oFlat : k.o.arr;
-    return out == null ? src.dup() : out.assign(src);
+    return copyOut(k.o, out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c'));
   }
 
-  /** Work buffers of the R-passes for blocks of r directions. */
+  /** Work buffers of the R-passes for blocks of r directions, in one allocation. */
   private final class Workspace {
     final int r;
     final Buf v; // p x r
     final Buf o; // p x r
-    final INDArray vFlat; // v as rank 1 (r == 1)
-    final INDArray oFlat;
     final Buf[] rz = new Buf[numLayers + 1]; // (n r) x s_l
     final Buf[] ra = new Buf[numLayers + 1];
     final Buf[] rd = new Buf[numLayers + 1];
@@ -409,43 +461,52 @@ final class NetworkPoint implements ModelPoint {
     final INDArray[] rdWide = new INDArray[numLayers + 1];
     final INDArray[] vW = new INDArray[numLayers + 1]; // r == 1: W_l block of v
     final INDArray[] oW = new INDArray[numLayers + 1];
-    final INDArray[] oB = new INDArray[numLayers + 1];
     final Buf[] vp1 = new Buf[numLayers + 1]; // r > 1
     final Buf[] vp2 = new Buf[numLayers + 1];
     final Buf[] g1 = new Buf[numLayers + 1];
     final Buf[] g2 = new Buf[numLayers + 1];
     final Buf[] gb = new Buf[numLayers + 1];
+    final double[] acc;
 
     Workspace(int r) {
       this.r = r;
       int p = net.numParameters;
-      long widest = Arrays.stream(s).max().getAsInt();
+      int widest = Arrays.stream(s).max().getAsInt();
       InvalidInputException.check((long) n * r * widest <= Integer.MAX_VALUE && (long) p * r <= Integer.MAX_VALUE,
           "block width r (%d) must keep n x r x width (%d x %d x %d) and p x r below 2^31", r, n, r, widest);
-      v = Buf.create(type, p, r);
-      o = Buf.create(type, p, r);
-      vFlat = r == 1 ? v.arr.reshape('c', new long[] {p}) : null;
-      oFlat = r == 1 ? o.arr.reshape('c', new long[] {p}) : null;
+      long len = 2L * p * r;
       for (int l = 1; l <= numLayers; l++) {
-        rz[l] = Buf.create(type, (long) n * r, s[l]);
-        rzWide[l] = rz[l].arr.reshape('c', new long[] {n, (long) r * s[l]});
-        rd[l] = Buf.create(type, (long) n * r, s[l]);
-        rdWide[l] = rd[l].arr.reshape('c', new long[] {n, (long) r * s[l]});
+        len += (l < numLayers ? 3L : 2L) * n * r * s[l];
+        if (r > 1) {
+          len += 2L * r * s[l - 1] * s[l] + (long) r * s[l];
+          if (l >= 2) {
+            len += 2L * r * s[l - 1] * s[l];
+          }
+        }
+      }
+      Buf.Arena arena = new Buf.Arena(type, len);
+      acc = new double[r * widest];
+      v = arena.take(p, r);
+      o = arena.take(p, r);
+      for (int l = 1; l <= numLayers; l++) {
+        rz[l] = arena.take((long) n * r, s[l]);
+        rzWide[l] = rz[l].view(0, n, (long) r * s[l]).arr;
+        rd[l] = arena.take((long) n * r, s[l]);
+        rdWide[l] = rd[l].view(0, n, (long) r * s[l]).arr;
         if (l < numLayers) {
-          ra[l] = Buf.create(type, (long) n * r, s[l]);
-          raWide[l] = ra[l].arr.reshape('c', new long[] {n, (long) r * s[l]});
+          ra[l] = arena.take((long) n * r, s[l]);
+          raWide[l] = ra[l].view(0, n, (long) r * s[l]).arr;
         }
         if (r == 1) {
-          vW[l] = v.view(net.wOff[l], s[l - 1], s[l]);
-          oW[l] = o.view(net.wOff[l], s[l - 1], s[l]);
-          oB[l] = o.view(net.bOff[l], 1, s[l]);
+          vW[l] = v.view(net.wOff[l], s[l - 1], s[l]).arr;
+          oW[l] = o.view(net.wOff[l], s[l - 1], s[l]).arr;
         } else {
-          vp1[l] = Buf.create(type, s[l - 1], (long) r * s[l]);
-          g1[l] = Buf.create(type, s[l - 1], (long) r * s[l]);
-          gb[l] = Buf.create(type, 1, (long) r * s[l]);
+          vp1[l] = arena.take(s[l - 1], (long) r * s[l]);
+          g1[l] = arena.take(s[l - 1], (long) r * s[l]);
+          gb[l] = arena.take(1, (long) r * s[l]);
           if (l >= 2) {
-            vp2[l] = Buf.create(type, s[l], (long) r * s[l - 1]);
-            g2[l] = Buf.create(type, (long) r * s[l - 1], s[l]);
+            vp2[l] = arena.take(s[l], (long) r * s[l - 1]);
+            g2[l] = arena.take((long) r * s[l - 1], s[l]);
           }
         }
       }
