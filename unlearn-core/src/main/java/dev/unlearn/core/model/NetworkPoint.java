@@ -1,0 +1,515 @@
+package dev.unlearn.core.model;
+
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.ModelPoint;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A {@link Network} evaluated at one &theta; on one batch. The forward pass runs in the
+ * constructor; the backward pass (needed by the gradient and every R-pass), the second-order
+ * activation terms (exact HVP only) and the work buffers of the R-passes (per block width) are
+ * built on first use and kept.
+ *
+ * <p>Notation (layers l = 1..L, A<sub>0</sub> = X): Z<sub>l</sub> = A<sub>l-1</sub> W<sub>l</sub>
+ * + b<sub>l</sub>, A<sub>l</sub> = f(Z<sub>l</sub>), S = softmax(Z<sub>L</sub>), D<sub>L</sub> = (S
+ * - Y)/n, E<sub>l-1</sub> = D<sub>l</sub> W<sub>l</sub><sup>T</sup>, D<sub>l-1</sub> =
+ * E<sub>l-1</sub> &#8857; f'(Z<sub>l-1</sub>). The R-operator (Pearlmutter 1994) differentiates
+ * every line in direction v; a block of r directions runs as one stacked batch of n r rows.
+ */
+final class NetworkPoint implements ModelPoint {
+  private final Model model;
+  private final Network net;
+  private final INDArray theta;
+  private final Dataset data;
+  private final DataType type;
+  private final boolean f64;
+  private final double l2;
+  private final int n;
+  private final int numLayers;
+  private final int[] s;
+
+  private final Buf th; // owned copy of theta
+  private final INDArray[] w; // W_l views into th
+  private final INDArray x; // features in the model's type (may be a view)
+  private final Buf[] z;
+  private final Buf[] a; // a[0] = null (X); a[l] for hidden l
+  private final Buf[] f1;
+  private final Buf sm;
+  private final Buf[] d;
+  private final Buf[] e;
+  private final double[] losses;
+  private final double[] acc; // column-sum scratch
+
+  private boolean backwardDone;
+  private Buf[] curv; // E * f''(Z), exact HVP only (null entries for RELU)
+  private INDArray gradient;
+  private Workspace ws;
+
+  NetworkPoint(Model model, Network net, INDArray theta, Dataset data, double l2) {
+    this.model = model;
+    this.net = net;
+    this.type = model.dataType();
+    net.checkTheta(theta, type);
+    net.checkData(data);
+    this.theta = theta;
+    this.data = data;
+    this.f64 = type == DataType.DOUBLE;
+    this.l2 = l2;
+    this.n = data.size();
+    this.numLayers = net.layers;
+    this.s = net.sizes;
+    long len = net.numParameters + 2L * n * s[numLayers] + (long) n * s[numLayers];
+    for (int l = 1; l < numLayers; l++) {
+      len += 5L * n * s[l]; // z, a, f1, e, d
+    }
+    Buf.Arena arena = new Buf.Arena(type, len);
+    this.th = arena.take(1, net.numParameters);
+    copyInto(theta, th);
+    int bad = f64 ? Kernels64.firstNonFinite(th.d, th.length) : Kernels32.firstNonFinite(th.f, th.length);
+    InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
+        bad < 0 ? "" : theta.getDouble(bad));
+    this.x = data.features(type);
+    this.w = new INDArray[numLayers + 1];
+    this.z = new Buf[numLayers + 1];
+    this.a = new Buf[numLayers + 1];
+    this.f1 = new Buf[numLayers + 1];
+    this.d = new Buf[numLayers + 1];
+    this.e = new Buf[numLayers + 1];
+    for (int l = 1; l <= numLayers; l++) {
+      w[l] = th.view(net.wOff[l], s[l - 1], s[l]).arr;
+      z[l] = arena.take(n, s[l]);
+      if (l < numLayers) {
+        a[l] = arena.take(n, s[l]);
+        f1[l] = arena.take(n, s[l]);
+        e[l] = arena.take(n, s[l]);
+        d[l] = arena.take(n, s[l]);
+      }
+    }
+    int k = s[numLayers];
+    sm = arena.take(n, k);
+    d[numLayers] = arena.take(n, k);
+    this.losses = new double[n];
+    this.acc = new double[Arrays.stream(s).max().getAsInt() * 1];
+    int[] labels = data.labels();
+    for (int l = 1; l <= numLayers; l++) {
+      Nd4j.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
+      if (l < numLayers) {
+        if (f64) {
+          Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
+        } else {
+          Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+        }
+      }
+    }
+    Buf zl = z[numLayers];
+    if (f64) {
+      Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, losses, 1.0 / n);
+    } else {
+      Kernels32.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, losses, 1.0 / n);
+    }
+  }
+
+  /** Copies src (any shape with dst's length) into dst, casting if needed. */
+  static void copyInto(INDArray src, Buf dst) {
+    if (isPlain(src, dst.arr.dataType())) {
+      if (dst.d != null) {
+        DoubleBuffer from = src.data().asNioDouble();
+        from.limit(dst.length);
+        dst.d.duplicate().put(from);
+      } else {
+        FloatBuffer from = src.data().asNioFloat();
+        from.limit(dst.length);
+        dst.f.duplicate().put(from);
+      }
+    } else {
+      dst.arr.assign(src.reshape('c', dst.arr.shape()));
+    }
+  }
+
+  /** Copies src into dst (any shape with src's length, any data type) and returns dst. */
+  static INDArray copyOut(Buf src, INDArray dst) {
+    if (isPlain(dst, src.arr.dataType())) {
+      if (src.d != null) {
+        DoubleBuffer to = dst.data().asNioDouble();
+        to.put(src.d.duplicate().limit(src.length));
+      } else {
+        FloatBuffer to = dst.data().asNioFloat();
+        to.put(src.f.duplicate().limit(src.length));
+      }
+    } else {
+      dst.assign(src.arr.reshape('c', dst.shape()));
+    }
+    return dst;
+  }
+
+  private static boolean isPlain(INDArray x, DataType type) {
+    return x.dataType() == type && !x.isView() && x.offset() == 0
+        && (x.rank() <= 1 || x.ordering() == 'c' || x.columns() == 1);
+  }
+
+  /** The logits of features under theta (no labels needed): the forward pass only. */
+  static INDArray logits(Network net, INDArray theta, INDArray features, DataType type) {
+    net.checkTheta(theta, type);
+    net.checkFeatures(features);
+    boolean f64 = type == DataType.DOUBLE;
+    Buf th = Buf.copyOf(theta, 1, net.numParameters);
+    INDArray in = features.dataType() == type ? features : features.castTo(type);
+    int n = (int) in.rows();
+    int[] s = net.sizes;
+    for (int l = 1; l <= net.layers; l++) {
+      Buf zl = Buf.create(type, n, s[l]);
+      Nd4j.gemm(in, th.view(net.wOff[l], s[l - 1], s[l]).arr, zl.arr, false, false, 1.0, 0.0);
+      if (l < net.layers) {
+        Buf al = Buf.create(type, n, s[l]);
+        Buf scratch = Buf.create(type, n, s[l]);
+        if (f64) {
+          Kernels64.activate(net.activation, zl.d, th.d, net.bOff[l], n, s[l], al.d, scratch.d);
+        } else {
+          Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+        }
+        in = al.arr;
+      } else {
+        if (f64) {
+          Kernels64.addBias(zl.d, th.d, net.bOff[l], n, s[l]);
+        } else {
+          Kernels32.addBias(zl.f, th.f, net.bOff[l], n, s[l]);
+        }
+        in = zl.arr;
+      }
+    }
+    return in;
+  }
+
+  @Override
+  public Model model() {
+    return model;
+  }
+
+  @Override
+  public INDArray parameters() {
+    return theta;
+  }
+
+  @Override
+  public Dataset data() {
+    return data;
+  }
+
+  @Override
+  public INDArray logits() {
+    return z[numLayers].arr.dup();
+  }
+
+  @Override
+  public INDArray probabilities() {
+    return sm.arr.dup();
+  }
+
+  @Override
+  public double loss() {
+    double sum = 0;
+    for (double v : losses) {
+      sum += v;
+    }
+    double sq = f64 ? Kernels64.sumSquares(th.d, th.length) : Kernels32.sumSquares(th.f, th.length);
+    return sum / n + 0.5 * l2 * sq;
+  }
+
+  @Override
+  public INDArray perExampleLosses() {
+    return Nd4j.createFromArray(losses).castTo(type);
+  }
+
+  private void ensureBackward() {
+    if (backwardDone) {
+      return;
+    }
+    for (int l = numLayers; l >= 2; l--) {
+      Nd4j.gemm(d[l].arr, w[l], e[l - 1].arr, false, true, 1.0, 0.0);
+      int len = n * s[l - 1];
+      if (f64) {
+        Kernels64.mul(e[l - 1].d, f1[l - 1].d, d[l - 1].d, len);
+      } else {
+        Kernels32.mul(e[l - 1].f, f1[l - 1].f, d[l - 1].f, len);
+      }
+    }
+    backwardDone = true;
+  }
+
+  private void ensureCurvature() {
+    if (curv != null) {
+      return;
+    }
+    Buf[] c = new Buf[numLayers + 1];
+    if (net.activation != Activation.RELU) {
+      for (int l = 1; l < numLayers; l++) {
+        c[l] = Buf.create(type, n, s[l]);
+        int len = n * s[l];
+        if (f64) {
+          Kernels64.curvature(net.activation, e[l].d, z[l].d, a[l].d, f1[l].d, len, c[l].d);
+        } else {
+          Kernels32.curvature(net.activation, e[l].f, z[l].f, a[l].f, f1[l].f, len, c[l].f);
+        }
+      }
+    }
+    curv = c;
+  }
+
+  private INDArray input(int l) {
+    return l == 1 ? x : a[l - 1].arr;
+  }
+
+  @Override
+  public INDArray gradient() {
+    ensureBackward();
+    INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
+    Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
+    for (int l = 1; l <= numLayers; l++) {
+      Nd4j.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0, 0.0);
+      if (f64) {
+        Kernels64.colSums(d[l].d, n, s[l], g.d, net.bOff[l], acc);
+      } else {
+        Kernels32.colSums(d[l].f, n, s[l], g.f, net.bOff[l], acc);
+      }
+    }
+    if (f64) {
+      Kernels64.addScaled(g.d, th.d, l2, g.length);
+    } else {
+      Kernels32.addScaled(g.f, th.f, l2, g.length);
+    }
+    return out;
+  }
+
+  @Override
+  public INDArray perExampleGradients() {
+    long size = (long) n * net.numParameters;
+    InvalidInputException.check(size <= Integer.MAX_VALUE,
+        "per-example gradient size (n x p = %d) must be <= %d", size, Integer.MAX_VALUE);
+    ensureBackward();
+    Buf out = Buf.create(type, n, net.numParameters);
+    Buf x0 = Buf.copyOf(x, n, s[0]);
+    for (int l = 1; l <= numLayers; l++) {
+      Buf in = l == 1 ? x0 : a[l - 1];
+      if (f64) {
+        Kernels64.perExample(in.d, 0, s[l - 1], d[l].d, s[l], n, out.d, net.numParameters,
+            net.wOff[l], net.bOff[l], n);
+      } else {
+        Kernels32.perExample(in.f, 0, s[l - 1], d[l].f, s[l], n, out.f, net.numParameters,
+            net.wOff[l], net.bOff[l], n);
+      }
+    }
+    return out.arr;
+  }
+
+  @Override
+  public INDArray hessianVectorProduct(INDArray v) {
+    return rop(v, null, true);
+  }
+
+  @Override
+  public INDArray hessianVectorProduct(INDArray v, INDArray out) {
+    return rop(v, checkOut(v, out), true);
+  }
+
+  @Override
+  public INDArray gaussNewtonVectorProduct(INDArray v) {
+    return rop(v, null, false);
+  }
+
+  @Override
+  public INDArray gaussNewtonVectorProduct(INDArray v, INDArray out) {
+    return rop(v, checkOut(v, out), false);
+  }
+
+  private int width(INDArray v) {
+    int p = net.numParameters;
+    InvalidInputException.check(v != null, "v (null) must be an array");
+    boolean ok = v.rank() == 1 && v.length() == p || v.rank() == 2 && v.rows() == p && v.columns() >= 1;
+    InvalidInputException.check(ok, "v shape (%s) must be [%d] or [%d, r]", Arrays.toString(v.shape()), p, p);
+    return v.rank() == 1 ? 1 : (int) v.columns();
+  }
+
+  private static INDArray checkOut(INDArray v, INDArray out) {
+    InvalidInputException.check(out != null && v != null && Arrays.equals(out.shape(), v.shape()),
+        "out shape (%s) must equal v shape (%s)", out == null ? "null" : Arrays.toString(out.shape()),
+        v == null ? "null" : Arrays.toString(v.shape()));
+    return out;
+  }
+
+  /** The R-pass: exact Hessian (exact = true) or Gauss-Newton products for a block of r directions. */
+  private INDArray rop(INDArray v, INDArray out, boolean exact) {
+    int r = width(v);
+    ensureBackward();
+    if (exact) {
+      ensureCurvature();
+    }
+    if (ws == null || ws.r != r) {
+      ws = null; // release the old buffers before allocating
+      ws = new Workspace(r);
+    }
+    Workspace k = ws;
+    copyInto(v, k.v);
+    int p = net.numParameters;
+    if (r > 1) {
+      for (int l = 1; l <= numLayers; l++) {
+        boolean second = exact && l >= 2;
+        if (f64) {
+          Kernels64.gatherWeights(k.v.d, r, net.wOff[l], s[l - 1], s[l], k.vp1[l].d,
+              second ? k.vp2[l].d : null);
+        } else {
+          Kernels32.gatherWeights(k.v.f, r, net.wOff[l], s[l - 1], s[l], k.vp1[l].f,
+              second ? k.vp2[l].f : null);
+        }
+      }
+    }
+    // Forward R-pass: R(Z_l) = R(A_{l-1}) W_l + A_{l-1} V_l + vb_l.
+    for (int l = 1; l <= numLayers; l++) {
+      INDArray vl = r == 1 ? k.vW[l] : k.vp1[l].arr;
+      Nd4j.gemm(input(l), vl, k.rzWide[l], false, false, 1.0, 0.0);
+      if (l >= 2) {
+        Nd4j.gemm(k.ra[l - 1].arr, w[l], k.rz[l].arr, false, false, 1.0, 1.0);
+      }
+      if (l < numLayers) {
+        if (f64) {
+          Kernels64.rActivate(k.rz[l].d, k.v.d, net.bOff[l], r, n, s[l], f1[l].d, k.ra[l].d);
+        } else {
+          Kernels32.rActivate(k.rz[l].f, k.v.f, net.bOff[l], r, n, s[l], f1[l].f, k.ra[l].f);
+        }
+      } else {
+        if (f64) {
+          Kernels64.rSoftmax(k.rz[l].d, k.v.d, net.bOff[l], r, n, s[l], sm.d, k.rd[l].d, 1.0 / n);
+        } else {
+          Kernels32.rSoftmax(k.rz[l].f, k.v.f, net.bOff[l], r, n, s[l], sm.f, k.rd[l].f, 1.0 / n);
+        }
+      }
+    }
+    // Backward R-pass: R(G_l) = A_{l-1}^T R(D_l) [+ R(A_{l-1})^T D_l],
+    // R(D_{l-1}) = (R(D_l) W_l^T [+ D_l V_l^T]) * f' [+ E_{l-1} * f'' * R(Z_{l-1})].
+    for (int l = numLayers; l >= 1; l--) {
+      boolean second = exact && l >= 2;
+      if (r == 1) {
+        Nd4j.gemm(input(l), k.rd[l].arr, k.oW[l], true, false, 1.0, 0.0);
+        if (second) {
+          Nd4j.gemm(k.ra[l - 1].arr, d[l].arr, k.oW[l], true, false, 1.0, 1.0);
+        }
+        if (f64) {
+          Kernels64.colSums(k.rd[l].d, n, s[l], k.o.d, net.bOff[l], acc);
+        } else {
+          Kernels32.colSums(k.rd[l].f, n, s[l], k.o.f, net.bOff[l], acc);
+        }
+      } else {
+        Nd4j.gemm(input(l), k.rdWide[l], k.g1[l].arr, true, false, 1.0, 0.0);
+        if (second) {
+          Nd4j.gemm(k.raWide[l - 1], d[l].arr, k.g2[l].arr, true, false, 1.0, 0.0);
+        }
+        if (f64) {
+          Kernels64.colSums(k.rd[l].d, n, r * s[l], k.gb[l].d, 0, k.acc);
+          Kernels64.scatterWeights(k.o.d, k.v.d, l2, r, net.wOff[l], s[l - 1], s[l], k.g1[l].d,
+              second ? k.g2[l].d : null);
+          Kernels64.scatterBias(k.o.d, k.v.d, l2, r, net.bOff[l], s[l], k.gb[l].d);
+        } else {
+          Kernels32.colSums(k.rd[l].f, n, r * s[l], k.gb[l].f, 0, k.acc);
+          Kernels32.scatterWeights(k.o.f, k.v.f, l2, r, net.wOff[l], s[l - 1], s[l], k.g1[l].f,
+              second ? k.g2[l].f : null);
+          Kernels32.scatterBias(k.o.f, k.v.f, l2, r, net.bOff[l], s[l], k.gb[l].f);
+        }
+      }
+      if (l >= 2) {
+        Nd4j.gemm(k.rd[l].arr, w[l], k.rd[l - 1].arr, false, true, 1.0, 0.0);
+        if (exact) {
+          if (r == 1) {
+            Nd4j.gemm(d[l].arr, k.vW[l], k.rd[l - 1].arr, false, true, 1.0, 1.0);
+          } else {
+            Nd4j.gemm(d[l].arr, k.vp2[l].arr, k.rdWide[l - 1], false, false, 1.0, 1.0);
+          }
+        }
+        Buf c = exact ? curv[l - 1] : null;
+        if (f64) {
+          Kernels64.rBackward(k.rd[l - 1].d, f1[l - 1].d, c == null ? null : c.d, k.rz[l - 1].d, n, r, s[l - 1]);
+        } else {
+          Kernels32.rBackward(k.rd[l - 1].f, f1[l - 1].f, c == null ? null : c.f, k.rz[l - 1].f, n, r, s[l - 1]);
+        }
+      }
+    }
+    if (r == 1) {
+      if (f64) {
+        Kernels64.addScaled(k.o.d, k.v.d, l2, p);
+      } else {
+        Kernels32.addScaled(k.o.f, k.v.f, l2, p);
+      }
+    }
+    return copyOut(k.o, out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c'));
+  }
+
+  /** Work buffers of the R-passes for blocks of r directions, in one allocation. */
+  private final class Workspace {
+    final int r;
+    final Buf v; // p x r
+    final Buf o; // p x r
+    final Buf[] rz = new Buf[numLayers + 1]; // (n r) x s_l
+    final Buf[] ra = new Buf[numLayers + 1];
+    final Buf[] rd = new Buf[numLayers + 1];
+    final INDArray[] rzWide = new INDArray[numLayers + 1]; // n x (r s_l) views
+    final INDArray[] raWide = new INDArray[numLayers + 1];
+    final INDArray[] rdWide = new INDArray[numLayers + 1];
+    final INDArray[] vW = new INDArray[numLayers + 1]; // r == 1: W_l block of v
+    final INDArray[] oW = new INDArray[numLayers + 1];
+    final Buf[] vp1 = new Buf[numLayers + 1]; // r > 1
+    final Buf[] vp2 = new Buf[numLayers + 1];
+    final Buf[] g1 = new Buf[numLayers + 1];
+    final Buf[] g2 = new Buf[numLayers + 1];
+    final Buf[] gb = new Buf[numLayers + 1];
+    final double[] acc;
+
+    Workspace(int r) {
+      this.r = r;
+      int p = net.numParameters;
+      int widest = Arrays.stream(s).max().getAsInt();
+      InvalidInputException.check((long) n * r * widest <= Integer.MAX_VALUE && (long) p * r <= Integer.MAX_VALUE,
+          "block width r (%d) must keep n x r x width (%d x %d x %d) and p x r below 2^31", r, n, r, widest);
+      long len = 2L * p * r;
+      for (int l = 1; l <= numLayers; l++) {
+        len += (l < numLayers ? 3L : 2L) * n * r * s[l];
+        if (r > 1) {
+          len += 2L * r * s[l - 1] * s[l] + (long) r * s[l];
+          if (l >= 2) {
+            len += 2L * r * s[l - 1] * s[l];
+          }
+        }
+      }
+      Buf.Arena arena = new Buf.Arena(type, len);
+      acc = new double[r * widest];
+      v = arena.take(p, r);
+      o = arena.take(p, r);
+      for (int l = 1; l <= numLayers; l++) {
+        rz[l] = arena.take((long) n * r, s[l]);
+        rzWide[l] = rz[l].view(0, n, (long) r * s[l]).arr;
+        rd[l] = arena.take((long) n * r, s[l]);
+        rdWide[l] = rd[l].view(0, n, (long) r * s[l]).arr;
+        if (l < numLayers) {
+          ra[l] = arena.take((long) n * r, s[l]);
+          raWide[l] = ra[l].view(0, n, (long) r * s[l]).arr;
+        }
+        if (r == 1) {
+          vW[l] = v.view(net.wOff[l], s[l - 1], s[l]).arr;
+          oW[l] = o.view(net.wOff[l], s[l - 1], s[l]).arr;
+        } else {
+          vp1[l] = arena.take(s[l - 1], (long) r * s[l]);
+          g1[l] = arena.take(s[l - 1], (long) r * s[l]);
+          gb[l] = arena.take(1, (long) r * s[l]);
+          if (l >= 2) {
+            vp2[l] = arena.take(s[l], (long) r * s[l - 1]);
+            g2[l] = arena.take((long) r * s[l - 1], s[l]);
+          }
+        }
+      }
+    }
+  }
+}
