@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The dense inverse of a symmetric positive definite operator for small p: forms A (p matvecs),
- * factorises A = LL<sup>T</sup> once (LAPACK potrf, float64) and keeps L<sup>-1</sup>; each
+ * factorises A = LL<sup>T</sup> once (blocked Cholesky, float64) and keeps L<sup>-1</sup>; each
  * application is A<sup>-1</sup>v = L<sup>-T</sup>(L<sup>-1</sup>v), two gemms, O(p&sup2;k). A matrix
  * that is not positive definite is rejected with {@link dev.unlearn.api.InvalidInputException}.
  * Memory p&sup2;. Safe for one thread at a time.
