@@ -71,6 +71,25 @@ class SolversTest {
   }
 
   @Test
+  void conjugateGradientInFloat32() {
+    long seed = 37;
+    System.out.println("SolversTest float32 seed=" + seed);
+    SplittableRandom rng = new SplittableRandom(seed);
+    int p = 80;
+    double[][] a = Dense.randomSpd(p, 0.5, rng);
+    double[] b = Dense.gaussian(p, rng);
+    CurvatureOperator op = Operators.dense(Dense.nd(a).castTo(DataType.FLOAT));
+    SolverResult res = Solvers.cg(op, Dense.nd(b).castTo(DataType.FLOAT), 1e-5, 500);
+    assertThat(res.solution().dataType()).isEqualTo(DataType.FLOAT);
+    double residual = Dense.relativeResidual(a, Dense.vector(res.solution()), b);
+    System.out.printf("CG float32 p=%d: iterations %d, residual (float64 check) %.2e%n", p, res.iterations(), residual);
+    assertThat(residual).isLessThanOrEqualTo(2e-5);
+    PreparedInverse fisher = Solvers.fisherWoodbury(
+        Operators.empiricalFisher(Dense.nd(Dense.gaussian(20, p, rng)).castTo(DataType.FLOAT), 0.1));
+    assertThat(fisher.solveChecked(Dense.nd(b).castTo(DataType.FLOAT)).relativeResidual()).isLessThan(1e-5);
+  }
+
+  @Test
   void blockConjugateGradientSolvesEveryColumn() {
     long seed = 32;
     System.out.println("SolversTest block seed=" + seed);
