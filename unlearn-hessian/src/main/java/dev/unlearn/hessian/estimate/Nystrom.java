@@ -1,0 +1,76 @@
+package dev.unlearn.hessian.estimate;
+
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.hessian.internal.Factorizations;
+import dev.unlearn.hessian.internal.Probes;
+import dev.unlearn.hessian.internal.SmallDense;
+import dev.unlearn.hessian.operator.CurvatureOperator;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The randomized Nyström approximation of a positive semi-definite operator (Tropp, Yurtsever,
+ * Udell, Cevher 2017; Frangella, Tropp, Udell 2021, Algorithm 2.1): with an orthonormalised
+ * Gaussian test matrix &Omega; (p &times; &ell;) and Y = A &Omega; (one block of &ell; matvecs), the
+ * shifted sketch Y<sub>&nu;</sub> = Y + &nu;&Omega;, &nu; = &radic;p &middot; ulp(&Vert;Y&Vert;<sub>F</sub>),
+ * gives A + &nu;I &asymp; B B<sup>T</sup> with B = Y<sub>&nu;</sub> C<sup>-1</sup>, C the Cholesky factor
+ * of &Omega;<sup>T</sup> Y<sub>&nu;</sub>; then B = U &Sigma; W<sup>T</sup> and &Lambda; = max(0,
+ * &Sigma;<sup>2</sup> &minus; &nu;). The shift makes the Cholesky factorisation stable in floating
+ * point. Work is in float64; U is returned in the operator's data type. Deterministic for a seed.
+ *
+ * <p>An operator whose sketch is not positive definite even after the shift (an indefinite
+ * operator) is rejected with {@link InvalidInputException}; NaN in its products likewise.
+ */
+public final class Nystrom {
+  private Nystrom() {}
+
+  /** A rank-{@code rank} approximation, 1 &le; rank &le; p. */
+  public static NystromApproximation approximate(CurvatureOperator a, int rank, long seed) {
+    InvalidInputException.check(a != null, "operator must not be null");
+    int p = a.dimension();
+    InvalidInputException.check(rank >= 1 && rank <= p, "rank (%d) must be in [1, %d]", rank, p);
+    DataType type = a.dataType();
+    int l = rank;
+    INDArray omega = Factorizations.orthonormalize(
+        Probes.gaussian(new SplittableRandom(seed), p, l, DataType.DOUBLE), null);
+    INDArray y = a.apply(omega.castTo(type)).castTo(DataType.DOUBLE).dup('f');
+    double fro = y.norm2Number().doubleValue();
+    InvalidInputException.check(Double.isFinite(fro), "operator products (norm %s) must be finite", fro);
+    double nu = Math.sqrt(p) * Math.ulp(Math.max(fro, Double.MIN_NORMAL));
+    y.addi(omega.mul(nu));
+    INDArray core = Nd4j.create(DataType.DOUBLE, new long[] {l, l}, 'c');
+    Nd4j.gemm(omega, y, core, true, false, 1.0, 0.0);
+    double[] m = core.dup('c').data().asDouble();
+    double[] chol = SmallDense.cholesky(m, l);
+    if (chol == null) {
+      throw new InvalidInputException("operator (" + a + ") must be positive semi-definite: the "
+          + "Nystrom core matrix Omega^T (A + nu I) Omega is not positive definite");
+    }
+    INDArray linv = Nd4j.create(SmallDense.lowerInverse(chol, l), new long[] {l, l}, 'c');
+    INDArray b = Nd4j.create(DataType.DOUBLE, new long[] {p, l}, 'f');
+    Nd4j.gemm(y, linv, b, false, true, 1.0, 0.0); // B = Y_nu L^-T
+    INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {l, l}, 'f');
+    INDArray qb = Factorizations.orthonormalize(b, r);
+    double[] sigma = new double[l];
+    double[] ur = new double[l * l];
+    SmallDense.jacobiSvd(r.dup('c').data().asDouble(), l, sigma, ur);
+    int kept = 0;
+    while (kept < l && sigma[kept] > 0) {
+      kept++;
+    }
+    InvalidInputException.check(kept >= 1, "operator (%s) must not be zero on the sketch", a);
+    double[] urKept = new double[l * kept];
+    double[] lambda = new double[kept];
+    for (int i = 0; i < kept; i++) {
+      lambda[i] = Math.max(0, sigma[i] * sigma[i] - nu);
+      for (int row = 0; row < l; row++) {
+        urKept[row * kept + i] = ur[row * l + i];
+      }
+    }
+    INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {p, kept}, 'f');
+    Nd4j.gemm(qb, Nd4j.create(urKept, new long[] {l, kept}, 'c'), u, false, false, 1.0, 0.0);
+    return new NystromApproximation(u.castTo(type), lambda, nu, l);
+  }
+}

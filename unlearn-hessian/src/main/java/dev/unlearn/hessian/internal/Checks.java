@@ -1,0 +1,69 @@
+package dev.unlearn.hessian.internal;
+
+import dev.unlearn.api.InvalidInputException;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Fail-fast argument checks shared by operators, estimators and solvers. */
+public final class Checks {
+  private Checks() {}
+
+  /**
+   * Checks that {@code v} is a vector of length p (rank 1, or p &times; 1) or a p &times; k block,
+   * in data type {@code type}, and returns its number of columns k.
+   */
+  public static int columns(INDArray v, long p, DataType type, String name) {
+    InvalidInputException.check(v != null, "%s must not be null", name);
+    int k;
+    if (v.rank() == 1) {
+      InvalidInputException.check(v.length() == p, "%s length (%d) must be %d", name, v.length(), p);
+      k = 1;
+    } else {
+      InvalidInputException.check(v.rank() == 2 && v.rows() == p,
+          "%s shape (%s) must be [%d] or [%d, k]", name, Arrays.toString(v.shape()), p, p);
+      k = v.columns();
+      InvalidInputException.check(k >= 1, "%s columns (%d) must be >= 1", name, k);
+    }
+    InvalidInputException.check(v.dataType() == type, "%s data type (%s) must be %s", name,
+        v.dataType(), type);
+    return k;
+  }
+
+  /** Checks {@code a} and {@code b} have the same shape. */
+  public static void sameShape(INDArray a, INDArray b, String nameA, String nameB) {
+    InvalidInputException.check(Arrays.equals(a.shape(), b.shape()), "%s shape (%s) must equal %s shape (%s)",
+        nameA, Arrays.toString(a.shape()), nameB, Arrays.toString(b.shape()));
+  }
+
+  /** Checks that a scalar is finite. */
+  public static void finite(double x, String name) {
+    InvalidInputException.check(Double.isFinite(x), "%s (%s) must be finite", name, x);
+  }
+
+  /** Checks that a scalar is finite and strictly positive. */
+  public static void positive(double x, String name) {
+    InvalidInputException.check(Double.isFinite(x) && x > 0, "%s (%s) must be > 0", name, x);
+  }
+
+  /** Checks that a scalar is finite and non-negative. */
+  public static void nonNegative(double x, String name) {
+    InvalidInputException.check(Double.isFinite(x) && x >= 0, "%s (%s) must be >= 0", name, x);
+  }
+
+  /** Checks that the floating-point type is float32 or float64. */
+  public static void floatingType(DataType type, String name) {
+    InvalidInputException.check(type == DataType.DOUBLE || type == DataType.FLOAT,
+        "%s data type (%s) must be DOUBLE or FLOAT", name, type);
+  }
+
+  /** Checks that every element of {@code a} is finite (one reduction). */
+  public static void allFinite(INDArray a, String name) {
+    double s = a.castTo(DataType.DOUBLE).norm2Number().doubleValue();
+    if (!Double.isFinite(s)) {
+      boolean nan = a.isNaN().any();
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "%s (contains %s) must be finite", name, nan ? "NaN" : "infinity"));
+    }
+  }
+}
