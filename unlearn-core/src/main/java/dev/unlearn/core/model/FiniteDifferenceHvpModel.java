@@ -186,5 +186,10 @@ public final class FiniteDifferenceHvpModel implements Model {
     public INDArray perExampleLosses() {
       return at.perExampleLosses();
     }
+
+    @Override
+    public INDArray backpropagate(INDArray logitGradients) {
+      return at.backpropagate(logitGradients);
+    }
   }
 }

@@ -288,6 +288,40 @@ final class NetworkPoint implements ModelPoint {
   }
 
   @Override
+  public INDArray backpropagate(INDArray logitGradients) {
+    int k = s[numLayers];
+    InvalidInputException.check(logitGradients != null && logitGradients.rank() == 2
+        && logitGradients.rows() == n && logitGradients.columns() == k,
+        "logit gradients (shape %s) must be n x k = %d x %d",
+        logitGradients == null ? "null" : Arrays.toString(logitGradients.shape()), n, k);
+    // The backward pass of gradient(), seeded with U instead of (S - Y)/n, into fresh buffers.
+    Buf[] dd = new Buf[numLayers + 1];
+    dd[numLayers] = Buf.copyOf(logitGradients.castTo(type), n, k);
+    for (int l = numLayers; l >= 2; l--) {
+      Buf el = Buf.create(type, n, s[l - 1]);
+      dd[l - 1] = Buf.create(type, n, s[l - 1]);
+      Nd4j.gemm(dd[l].arr, w[l], el.arr, false, true, 1.0, 0.0);
+      if (f64) {
+        Kernels64.mul(el.d, f1[l - 1].d, dd[l - 1].d, n * s[l - 1]);
+      } else {
+        Kernels32.mul(el.f, f1[l - 1].f, dd[l - 1].f, n * s[l - 1]);
+      }
+    }
+    INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
+    Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
+    for (int l = 1; l <= numLayers; l++) {
+      Nd4j.gemm(input(l), dd[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0,
+          0.0);
+      if (f64) {
+        Kernels64.colSums(dd[l].d, n, s[l], g.d, net.bOff[l], acc);
+      } else {
+        Kernels32.colSums(dd[l].f, n, s[l], g.f, net.bOff[l], acc);
+      }
+    }
+    return out;
+  }
+
+  @Override
   public INDArray perExampleGradients() {
     long size = (long) n * net.numParameters;
     InvalidInputException.check(size <= Integer.MAX_VALUE,

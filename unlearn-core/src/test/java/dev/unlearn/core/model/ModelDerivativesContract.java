@@ -96,6 +96,51 @@ abstract class ModelDerivativesContract {
   }
 
   @Test
+  void backpropagateIsTheGradientOfTheLogitPairing() {
+    // Oracle 1: central differences of phi(theta) = sum_i <u_i, f(x_i; theta)> along random v.
+    int n = data.size();
+    int k = model.numClasses();
+    double[] u = Problems.gaussianVector(seed + 77, n * k, 1.0);
+    INDArray uu = Nd4j.createFromArray(u).reshape(n, k);
+    double[] g = arr(model.at(th, data).backpropagate(uu));
+    double worst = 0;
+    for (int t = 0; t < 3; t++) {
+      double[] v = randomV(300 + t);
+      double h = 1e-5;
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      for (int i = 0; i < p; i++) {
+        plus[i] += h * v[i];
+        minus[i] -= h * v[i];
+      }
+      double fd = (pairing(plus, uu) - pairing(minus, uu)) / (2 * h);
+      double dot = 0;
+      for (int i = 0; i < p; i++) {
+        dot += g[i] * v[i];
+      }
+      worst = Math.max(worst, Math.abs(dot - fd) / Math.max(1e-12, Math.abs(fd)));
+    }
+    report("backpropagate vs FD(<U, f>) rel err", worst);
+    assertThat(worst).isLessThanOrEqualTo(1e-6);
+    // Oracle 2: with U = (P - Y)/n it is the unregularised gradient: gradient - l2 * theta.
+    ModelPoint at = model.at(th, data);
+    INDArray pm = at.probabilities().sub(data.oneHotLabels(DataType.DOUBLE)).divi(n);
+    double[] ce = arr(at.backpropagate(pm));
+    double[] full = arr(at.gradient());
+    for (int i = 0; i < p; i++) {
+      full[i] -= model.l2() * theta[i];
+    }
+    double err = relErr(ce, full);
+    report("backpropagate((P-Y)/n) vs gradient - l2 theta", err);
+    assertThat(err).isLessThanOrEqualTo(1e-12);
+  }
+
+  private double pairing(double[] t, INDArray u) {
+    INDArray logits = model.logits(vec(t, DataType.DOUBLE), data.features());
+    return logits.mul(u).sumNumber().doubleValue();
+  }
+
+  @Test
   void hvpMatchesFiniteDifferencesOfGradient() {
     for (int t = 0; t < 3; t++) {
       double[] v = randomV(10 + t);

@@ -96,7 +96,7 @@ public abstract class UnlearnerConformanceTest {
     assertThat(theta.rank()).isEqualTo(1);
     assertThat(theta.length()).isEqualTo(fixture.model().numParameters());
     assertThat(theta.dataType()).isEqualTo(fixture.model().dataType());
-    assertThat(theta.toDoubleVector()).allMatch(Double::isFinite);
+    assertThat(java.util.Arrays.stream(theta.toDoubleVector()).allMatch(Double::isFinite)).as("finite").isTrue();
     assertThat(theta).as("the result must be a new array").isNotSameAs(fixture.theta());
     assertThat(r.cost().wallNanos()).isPositive();
     assertThat(r.cost().gradientEvaluations()).isGreaterThanOrEqualTo(0);

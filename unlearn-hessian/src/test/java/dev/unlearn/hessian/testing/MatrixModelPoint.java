@@ -58,4 +58,5 @@ public final class MatrixModelPoint implements ModelPoint {
 
   @Override public INDArray perExampleGradients() { throw new UnsupportedOperationException(); }
   @Override public INDArray perExampleLosses() { throw new UnsupportedOperationException(); }
+  @Override public INDArray backpropagate(INDArray u) { throw new UnsupportedOperationException(); }
 }
