@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>L-BFGS (Nocedal and Wright, Alg. 7.4, with the strong-Wolfe line search of Alg. 3.5/3.6 and
  * cubic interpolation, as in {@code torch.optim.LBFGS}): full batch, from zeros or a seeded random
  * start, until &Vert;&nabla;L&Vert;<sub>2</sub> &le; the recipe's tolerance, or the iteration limit,
- * or no further decrease is possible (then {@code converged} is false). Adam (Kingma and Ba 2015,
+ * or no further decrease is possible (then {@code converged} is false). The line search compares
+ * objective values, so tolerances much below about 1e-8 &times; the objective's scale can be out of
+ * reach in float64 (about 1e-4 in float32): the result then says {@code converged = false}. Adam (Kingma and Ba 2015,
  * &beta; = 0.9, 0.999, &epsilon; = 1e-8) and SGD with heavy-ball momentum: the recipe's epochs of
  * minibatches in an order shuffled with the recipe's seed ({@link Batches}).
  *
