@@ -6,6 +6,7 @@ import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,17 +66,18 @@ final class CharNgramPoint implements ModelPoint {
     this.e = model.embedding;
     this.h = model.hidden;
     this.ke = k * e;
-    this.th = ownedCopy(theta, p);
+    this.ctx = ids(model, data.features());
+    Arena arena = new Arena(p + (long) n * (ke + 2L * h + 3L * v));
+    this.th = copyInto(theta, p, arena.take(1, p));
     this.w1 = th.view(m.w1Off, ke, h);
     this.w2 = th.view(m.w2Off, h, v);
-    this.ctx = ids(model, data.features());
     this.labels = data.labels();
-    this.x = Mat.create(n, ke);
-    this.a = Mat.create(n, h);
-    this.f = Mat.create(n, h);
-    this.z = Mat.create(n, v);
-    this.s = Mat.create(n, v);
-    this.d2 = Mat.create(n, v);
+    this.x = arena.take(n, ke);
+    this.a = arena.take(n, h);
+    this.f = arena.take(n, h);
+    this.z = arena.take(n, v);
+    this.s = arena.take(n, v);
+    this.d2 = arena.take(n, v);
     this.losses = new double[n];
     gather(th.b, 0, ctx, n, k, e, x.b);
     Nd4j.gemm(x.arr, w1, a.arr, false, false, 1.0, 0.0);
@@ -87,33 +89,52 @@ final class CharNgramPoint implements ModelPoint {
 
   // ------------------------------------------------------------------ shared helpers
 
-  /** A fresh row-major float64 matrix with a NIO view of its storage. */
+  /** A row-major float64 matrix with a NIO view of its storage (index 0 = its first element). */
   static final class Mat {
     final INDArray arr;
     final DoubleBuffer b;
 
-    private Mat(INDArray arr) {
+    private Mat(INDArray arr, DataBuffer storage, long offset) {
       this.arr = arr;
-      this.b = arr.data().asNioDouble();
+      DoubleBuffer all = storage.asNioDouble();
+      all.position((int) offset);
+      this.b = all.slice();
     }
 
     static Mat create(long rows, long cols) {
-      return new Mat(Nd4j.createUninitialized(DataType.DOUBLE, new long[] {rows, cols}, 'c'));
+      INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {rows, cols}, 'c');
+      return new Mat(a, a.data(), 0);
     }
 
     static Mat zeros(long rows, long cols) {
-      return new Mat(Nd4j.zeros(DataType.DOUBLE, rows, cols));
+      INDArray a = Nd4j.zeros(DataType.DOUBLE, rows, cols);
+      return new Mat(a, a.data(), 0);
     }
 
-    /** A rows x cols view of elements [offset, offset + rows cols). */
+    /** A rows x cols view of elements [offset, offset + rows cols) of this matrix. */
     INDArray view(long offset, long rows, long cols) {
-      return Nd4j.create(arr.data(), new long[] {rows, cols}, new long[] {cols, 1}, offset, 'c');
+      return Nd4j.create(arr.data(), new long[] {rows, cols}, new long[] {cols, 1},
+          arr.offset() + offset, 'c');
+    }
+  }
+
+  /** One off-heap allocation carved into consecutive matrices (each allocation costs tens of us). */
+  static final class Arena {
+    private final DataBuffer storage;
+    private long next;
+
+    Arena(long length) {
+      this.storage = Nd4j.createBuffer(DataType.DOUBLE, Math.max(1, length), false);
     }
 
-    double[] toArray() {
-      double[] out = new double[(int) arr.length()];
-      b.duplicate().get(out);
-      return out;
+    Mat take(long rows, long cols) {
+      INDArray a = Nd4j.create(storage, new long[] {rows, cols}, new long[] {cols, 1}, next, 'c');
+      Mat m = new Mat(a, storage, next);
+      next += rows * cols;
+      if (next > storage.length()) {
+        throw new IllegalStateException("arena overflow: " + next + " > " + storage.length());
+      }
+      return m;
     }
   }
 
@@ -126,15 +147,25 @@ final class CharNgramPoint implements ModelPoint {
   }
 
   static Mat ownedCopy(INDArray theta, int p) {
-    double[] t = theta.dup('c').data().asDouble();
+    return copyInto(theta, p, Mat.create(1, p));
+  }
+
+  /** Copies theta into dst (1 x p) without temporaries when theta is plain, and checks it. */
+  static Mat copyInto(INDArray theta, int p, Mat dst) {
+    if (!theta.isView() && theta.offset() == 0 && theta.dataType() == DataType.DOUBLE) {
+      DoubleBuffer src = theta.data().asNioDouble();
+      src.limit(p);
+      dst.b.duplicate().put(src);
+    } else {
+      dst.b.duplicate().put(theta.dup('c').data().asDouble());
+    }
     for (int q = 0; q < p; q++) {
-      if (!Double.isFinite(t[q])) {
-        throw new InvalidInputException("theta[" + q + "] (" + t[q] + ") must be finite");
+      double t = dst.b.get(q);
+      if (!Double.isFinite(t)) {
+        throw new InvalidInputException("theta[" + q + "] (" + t + ") must be finite");
       }
     }
-    Mat out = Mat.create(1, p);
-    out.b.duplicate().put(t);
-    return out;
+    return dst;
   }
 
   /** The context ids of a feature matrix, checked to be integers in [0, V). */
@@ -317,9 +348,10 @@ final class CharNgramPoint implements ModelPoint {
     if (dx != null) {
       return;
     }
-    e1 = Mat.create(n, h);
-    d1 = Mat.create(n, h);
-    Mat dxx = Mat.create(n, ke);
+    Arena arena = new Arena((long) n * (2L * h + ke));
+    e1 = arena.take(n, h);
+    d1 = arena.take(n, h);
+    Mat dxx = arena.take(n, ke);
     Nd4j.gemm(d2.arr, w2, e1.arr, false, true, 1.0, 0.0);
     for (int q = 0, len = n * h; q < len; q++) {
       d1.b.put(q, e1.b.get(q) * f.b.get(q));
@@ -475,16 +507,17 @@ final class CharNgramPoint implements ModelPoint {
 
   /** Buffers of one R-pass, allocated once per point. */
   private final class Workspace {
-    final Mat v = Mat.create(1, p); // the direction
-    final Mat o = Mat.create(1, p);
+    final Arena arena = new Arena(2L * p + (long) n * (2L * ke + 3L * h + CharNgramPoint.this.v));
+    final Mat v = arena.take(1, p); // the direction
+    final Mat o = arena.take(1, p);
     final INDArray vw1 = v.view(m.w1Off, ke, h);
     final INDArray vw2 = v.view(m.w2Off, h, CharNgramPoint.this.v);
-    final Mat rx = Mat.create(n, ke);
-    final Mat rz1 = Mat.create(n, h);
-    final Mat ra = Mat.create(n, h);
-    final Mat rd2 = Mat.create(n, CharNgramPoint.this.v);
-    final Mat re1 = Mat.create(n, h);
-    final Mat rdx = Mat.create(n, ke);
+    final Mat rx = arena.take(n, ke);
+    final Mat rz1 = arena.take(n, h);
+    final Mat ra = arena.take(n, h);
+    final Mat rd2 = arena.take(n, CharNgramPoint.this.v);
+    final Mat re1 = arena.take(n, h);
+    final Mat rdx = arena.take(n, ke);
   }
 
   /**
