@@ -49,7 +49,7 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
   static final Hyperparameter<Double> C = Hyperparameter.ofDouble("c", 4.0, 0, false, 40, true,
       "tail parameter c: delta = 1.5 exp(-c^2/2), budget = sigma epsilon / c");
   static final Hyperparameter<Integer> NOISE_SEED = Hyperparameter.ofInt("noise-seed", 0, 0,
-      Integer.MAX_VALUE, "seed of the perturbation b (must match training)");
+      1_000_000_000, "seed of the perturbation b (must match training)");
   static final Hyperparameter<Double> SPENT = Hyperparameter.nonNegative("spent-budget", 0.0,
       "residual bound already spent by earlier removals from this model (sum scale)");
   static final Hyperparameter<String> SOLVER = Hyperparameter.ofChoice("solver", "cg",
