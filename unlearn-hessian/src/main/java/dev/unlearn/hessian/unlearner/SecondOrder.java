@@ -1,0 +1,93 @@
+package dev.unlearn.hessian.unlearner;
+
+import dev.unlearn.api.Cost;
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.Model;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Pieces shared by the second-order unlearners: seeded sampling, per-example gradients in chunks. */
+final class SecondOrder {
+  /** Rows per chunk when per-example gradients are only reduced (bounds the n &times; p memory). */
+  static final int CHUNK = 256;
+
+  private SecondOrder() {}
+
+  /**
+   * {@code m} distinct indices of {@code [0, n)} in ascending order, a seeded uniform sample
+   * (partial Fisher-Yates); all of them when m &ge; n.
+   */
+  static int[] subsample(int n, int m, long seed) {
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    if (m >= n) {
+      return idx;
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = 0; i < m; i++) {
+      int j = i + rng.nextInt(n - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    int[] out = java.util.Arrays.copyOf(idx, m);
+    java.util.Arrays.sort(out);
+    return out;
+  }
+
+  /** A vector of p independent N(0, 1) draws from a seeded generator, in the given type. */
+  static INDArray gaussian(int p, long seed, DataType type) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] z = new double[p];
+    for (int i = 0; i < p; i++) {
+      z[i] = rng.nextGaussian();
+    }
+    return Nd4j.create(z, new long[] {p}, 'c').castTo(type);
+  }
+
+  /** Per-example (unregularised) gradients of the rows of {@code data}, m &times; p; counted. */
+  static INDArray perExampleGradients(Model model, INDArray theta, Dataset data, Cost.Meter meter) {
+    meter.gradient(data.size());
+    return model.at(theta, data).perExampleGradients();
+  }
+
+  /**
+   * The mean over the rows of the squared per-example gradients, (1/n) &Sigma;<sub>i</sub>
+   * g<sub>ij</sub>&sup2; (the diagonal of the empirical Fisher without damping), in float64,
+   * computed in chunks of {@link #CHUNK} rows.
+   */
+  static double[] meanSquaredGradients(Model model, INDArray theta, Dataset data, Cost.Meter meter) {
+    int n = data.size();
+    double[] acc = new double[model.numParameters()];
+    for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      int r1 = Math.min(n, r0 + CHUNK);
+      int[] rows = new int[r1 - r0];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = r0 + i;
+      }
+      INDArray g = perExampleGradients(model, theta, data.rows(rows), meter).castTo(DataType.DOUBLE);
+      INDArray sq = g.mul(g).sum(0);
+      double[] s = sq.toDoubleVector();
+      for (int j = 0; j < acc.length; j++) {
+        acc[j] += s[j];
+      }
+    }
+    for (int j = 0; j < acc.length; j++) {
+      acc[j] /= n;
+    }
+    return acc;
+  }
+
+  static double norm(INDArray v) {
+    double[] x = v.toDoubleVector();
+    double s = 0;
+    for (double d : x) {
+      s += d * d;
+    }
+    return Math.sqrt(s);
+  }
+}
