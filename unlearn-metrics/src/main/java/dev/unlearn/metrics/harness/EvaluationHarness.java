@@ -23,6 +23,8 @@ import dev.unlearn.metrics.score.MembershipInference;
 import dev.unlearn.metrics.score.ParameterDistance;
 import dev.unlearn.metrics.score.Utility;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -169,10 +171,12 @@ public final class EvaluationHarness {
       List<Obtained> retrainedDistinct = invokeAll(pool, trainTasks);
       int loaded = 0;
       double recordedSeconds = 0;
+      double recordedCpu = 0;
       double recordedGe = 0;
       for (Obtained o : retrainedDistinct) {
         loaded += o.fromCache ? 1 : 0;
         recordedSeconds += o.entry.trainSeconds();
+        recordedCpu += o.entry.cpuSeconds();
         recordedGe += o.entry.gradientEquivalents();
       }
       double retrainedSeconds = seconds(t1);
@@ -187,6 +191,7 @@ public final class EvaluationHarness {
         retrained[i] = distinctEvals.get(distinct.get(keys[i])).withAttack(attackSeed(i));
       }
       double retrainMeanSeconds = recordedSeconds / retrainedDistinct.size();
+      double retrainMeanCpu = recordedCpu / retrainedDistinct.size();
       // In full-batch gradients on the training set (the unlearners' unit).
       double retrainGe = recordedGe / retrainedDistinct.size() * retain.size() / train.size();
 
@@ -240,7 +245,8 @@ public final class EvaluationHarness {
               null, null));
           continue;
         }
-        reports.add(aggregate(u.name(), hpText, mine, retrained, retrainMeanSeconds, retrainGe));
+        reports.add(aggregate(u.name(), hpText, mine, retrained, retrainMeanSeconds,
+            retrainMeanCpu, retrainGe));
       }
       double unlearningSeconds = seconds(t2);
 
@@ -253,7 +259,7 @@ public final class EvaluationHarness {
           original.fromCache, retrainedSeconds, retrainedDistinct.size() - loaded, loaded,
           recordedSeconds, unlearningSeconds, seconds(start));
       return new EvaluationReport(setup, originalScores, referenceScores, retrainMeanSeconds,
-          retrainGe, reports, timings);
+          retrainMeanCpu, retrainGe, reports, timings);
     } finally {
       pool.shutdownNow();
     }
@@ -266,6 +272,7 @@ public final class EvaluationHarness {
   private Run unlearnOnce(Unlearner u, Map<String, Object> hp, INDArray theta0, int i,
       Evaluator ev, Eval reference) {
     UnlearningResult result;
+    long cpu0 = cpuNanos();
     try {
       UnlearningRequest request = UnlearningRequest.builder(model, theta0, train)
           .forgetRows(forget).recipe(recipe).hyperparameters(hp).seed(unlearningSeed(seed, i))
@@ -274,17 +281,18 @@ public final class EvaluationHarness {
     } catch (RuntimeException e) {
       return Run.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+    double cpu = (cpuNanos() - cpu0) * 1e-9;
     Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
     double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
     double klT = Divergence.meanKl(reference.probsTest, e.probsTest);
     double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
     double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
     double dist = ParameterDistance.relative(e.theta, reference.theta);
-    return new Run(e, result.cost(), result.converged(), klF, klT, jsF, jsT, dist, null, false);
+    return new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null, false);
   }
 
   private MethodReport aggregate(String name, Map<String, String> hp, List<Run> runs,
-      Eval[] retrained, double retrainSeconds, double retrainGe) {
+      Eval[] retrained, double retrainSeconds, double retrainCpu, double retrainGe) {
     int n = runs.size();
     double[][] phiU = new double[n][];
     double[][] phiR = new double[n][];
@@ -293,7 +301,7 @@ public final class EvaluationHarness {
     double[] taU = new double[n];
     double[] taR = new double[n];
     Eval[] evals = new Eval[n];
-    double kf = 0, kt = 0, jf = 0, jt = 0, dist = 0, secs = 0, ge = 0, hvp = 0, conv = 0;
+    double kf = 0, kt = 0, jf = 0, jt = 0, dist = 0, secs = 0, cpu = 0, ge = 0, hvp = 0, conv = 0;
     for (int i = 0; i < n; i++) {
       Run r = runs.get(i);
       evals[i] = r.eval;
@@ -309,6 +317,7 @@ public final class EvaluationHarness {
       jt += r.jsTest;
       dist += r.distance;
       secs += r.cost.seconds();
+      cpu += r.cpuSeconds;
       ge += r.cost.gradientEvaluations();
       hvp += r.cost.hessianVectorProducts();
       conv += r.converged ? 1 : 0;
@@ -322,9 +331,9 @@ public final class EvaluationHarness {
         g.forgetAccuracy(), g.testAccuracy(), g.retainLoss(), g.forgetLoss(), g.testLoss(), kf / n,
         kt / n, jf / n, jt / n, g.miaAuc(), g.miaAuc() - ref.miaAuc(), g.attackForgetMembership(),
         dist / n, g.gradientResidual(), ge / n, hvp / n, conv / n);
-    double ratio = secs / n / retrainSeconds;
-    MethodCost cost = new MethodCost(secs / n, ratio, retrainGe > 0 ? ge / n / retrainGe : Double.NaN,
-        ratio <= MethodCost.TIME_LIMIT_RATIO);
+    double ratio = cpu / n / retrainCpu;
+    MethodCost cost = new MethodCost(secs / n, cpu / n, ratio, secs / n / retrainSeconds,
+        retrainGe > 0 ? ge / n / retrainGe : Double.NaN, ratio <= MethodCost.TIME_LIMIT_RATIO);
     return new MethodReport(name, hp, MethodReport.Status.OK, "", f, s, cost);
   }
 
@@ -355,9 +364,11 @@ public final class EvaluationHarness {
     if (hit.isPresent()) {
       return new Obtained(hit.get(), true);
     }
+    long cpu0 = cpuNanos();
     TrainingResult t = Trainer.train(model, data, r);
+    double cpu = (cpuNanos() - cpu0) * 1e-9;
     ModelCache.Entry e = new ModelCache.Entry(t.parameters().toDoubleVector(), t.cost().seconds(),
-        t.cost().gradientEvaluations(), t.converged());
+        cpu, t.cost().gradientEvaluations(), t.converged());
     cache.store(key, ModelCache.describe(kind, model, r, train, leftOut), e);
     return new Obtained(e, false);
   }
@@ -421,14 +432,14 @@ public final class EvaluationHarness {
   }
 
   /** One unlearning run and its comparison with retrained model i. */
-  private record Run(Eval eval, Cost cost, boolean converged, double klForget, double klTest,
+  private record Run(Eval eval, Cost cost, double cpuSeconds, boolean converged, double klForget, double klTest,
       double jsForget, double jsTest, double distance, String failure, boolean skipped) {
     static Run failed(String message) {
-      return new Run(null, null, false, 0, 0, 0, 0, 0, message, false);
+      return new Run(null, null, 0, false, 0, 0, 0, 0, 0, message, false);
     }
 
     static Run skip() {
-      return new Run(null, null, false, 0, 0, 0, 0, 0, null, true);
+      return new Run(null, null, 0, false, 0, 0, 0, 0, 0, null, true);
     }
   }
 
@@ -468,6 +479,14 @@ public final class EvaluationHarness {
       s += x * x;
     }
     return Math.sqrt(s);
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** The current thread's CPU time, or the wall clock where the JVM cannot measure it. */
+  private static long cpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime()
+        : System.nanoTime();
   }
 
   private static double seconds(long startNanos) {

@@ -11,15 +11,17 @@ import java.util.Optional;
  * @param setup what was evaluated
  * @param original the original model's scores (one model)
  * @param reference the retrained models' scores (means over N)
- * @param retrainSeconds the mean recorded training time of one retrained model (from the cache
- *     file when it was loaded), the denominator of every time ratio
+ * @param retrainSeconds the mean recorded wall time of training one retrained model (from the
+ *     cache file when it was loaded)
+ * @param retrainCpuSeconds the mean recorded CPU time of training one retrained model, the
+ *     denominator of every time ratio
  * @param retrainGradientEquivalents one retraining's gradient-equivalents, in full-batch gradients
  *     on the training set
  * @param methods one report per unlearner
  * @param timings how long each phase took
  */
 public record EvaluationReport(Setup setup, GroupScores original, GroupScores reference,
-    double retrainSeconds, double retrainGradientEquivalents, List<MethodReport> methods,
+    double retrainSeconds, double retrainCpuSeconds, double retrainGradientEquivalents, List<MethodReport> methods,
     Timings timings) {
 
   public EvaluationReport {

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Files are {@code <key>.bin} (a magic word, the format version, the key, p, the recorded training
- * time and cost, then p doubles) beside {@code <key>.txt} (the key's text, for people). Writes go to a
+ * wall and CPU time and cost, then p doubles) beside {@code <key>.txt} (the key's text, for people). Writes go to a
  * temporary file that is then moved into place, so a concurrent reader never sees half a file; a
  * file that is unreadable or whose key or length disagrees is ignored (a miss) and overwritten.
  * Parameters are stored as double (float32 parameters round-trip exactly). {@link #disabled()} never
@@ -55,7 +55,7 @@ public final class ModelCache {
    */
   public static final String LIBRARY_VERSION = "0.1.0-harness-1";
   private static final long MAGIC = 0x554E4C524E4D4443L; // "UNLRNMDC"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
   private final Path directory;
@@ -85,12 +85,13 @@ public final class ModelCache {
    *
    * @param parameters &theta; as double (a copy is kept and returned)
    * @param trainSeconds the wall time of the training run that produced it
+   * @param cpuSeconds the CPU time of the training thread during that run
    * @param gradientEquivalents its full-batch gradient evaluations, in units of the set it was
    *     trained on
    * @param converged whether the trainer reported convergence
    */
-  public record Entry(double[] parameters, double trainSeconds, double gradientEquivalents,
-      boolean converged) {
+  public record Entry(double[] parameters, double trainSeconds, double cpuSeconds,
+      double gradientEquivalents, boolean converged) {
     public Entry {
       parameters = parameters.clone();
     }
@@ -104,6 +105,7 @@ public final class ModelCache {
     public boolean equals(Object o) {
       return o instanceof Entry e && Arrays.equals(parameters, e.parameters)
           && Double.compare(trainSeconds, e.trainSeconds) == 0
+          && Double.compare(cpuSeconds, e.cpuSeconds) == 0
           && Double.compare(gradientEquivalents, e.gradientEquivalents) == 0
           && converged == e.converged;
     }
@@ -186,13 +188,14 @@ public final class ModelCache {
         return Optional.empty();
       }
       double seconds = d.readDouble();
+      double cpu = d.readDouble();
       double ge = d.readDouble();
       boolean converged = d.readBoolean();
       double[] theta = new double[p];
       for (int i = 0; i < p; i++) {
         theta[i] = d.readDouble();
       }
-      return Optional.of(new Entry(theta, seconds, ge, converged));
+      return Optional.of(new Entry(theta, seconds, cpu, ge, converged));
     } catch (IOException e) {
       LOG.warn("ignoring unreadable cache file {}: {}", file, e.toString());
       return Optional.empty();
@@ -218,6 +221,7 @@ public final class ModelCache {
         double[] theta = entry.parameters;
         d.writeInt(theta.length);
         d.writeDouble(entry.trainSeconds());
+        d.writeDouble(entry.cpuSeconds());
         d.writeDouble(entry.gradientEquivalents());
         d.writeBoolean(entry.converged());
         for (double v : theta) {

@@ -32,7 +32,7 @@ public final class ReportWriters {
       "forget_loss", "test_loss", "kl_forget", "kl_test", "js_forget", "js_test", "mia_auc",
       "mia_auc_gap", "attack_forget_membership", "parameter_distance", "gradient_residual",
       "gradient_equivalents", "hessian_vector_products", "converged_fraction", "seconds",
-      "time_ratio", "gradient_equivalent_ratio", "under_time_limit", "message");
+      "cpu_seconds", "time_ratio", "wall_time_ratio", "gradient_equivalent_ratio", "under_time_limit", "message");
 
   private ReportWriters() {}
 
@@ -51,7 +51,9 @@ public final class ReportWriters {
     List<String> ref = groupRow("(retrained)", r.reference());
     ref.set(SCORE_COLUMNS.indexOf("gradient_equivalents"), num(r.retrainGradientEquivalents()));
     ref.set(SCORE_COLUMNS.indexOf("seconds"), num(r.retrainSeconds()));
+    ref.set(SCORE_COLUMNS.indexOf("cpu_seconds"), num(r.retrainCpuSeconds()));
     ref.set(SCORE_COLUMNS.indexOf("time_ratio"), num(1.0));
+    ref.set(SCORE_COLUMNS.indexOf("wall_time_ratio"), num(1.0));
     row(b, ref);
     for (MethodReport m : r.methods()) {
       List<String> c = new ArrayList<>();
@@ -66,7 +68,7 @@ public final class ReportWriters {
             s.klForget(), s.klTest(), s.jsForget(), s.jsTest(), s.miaAuc(), s.miaAucGap(),
             s.attackForgetMembership(), s.parameterDistance(), s.gradientResidual(),
             s.gradientEquivalents(), s.hessianVectorProducts(), s.convergedFraction(), t.seconds(),
-            t.timeRatio(), t.gradientEquivalentRatio()}) {
+            t.cpuSeconds(), t.timeRatio(), t.wallTimeRatio(), t.gradientEquivalentRatio()}) {
           c.add(num(v));
         }
         c.add(Boolean.toString(t.underTimeLimit()));
