@@ -28,11 +28,11 @@ final class ScoreboardTable {
     b.append(String.format(Locale.ROOT, "%n## %s%n%n", label));
     b.append(String.format(Locale.ROOT,
         "n = %d, forget |S| = %d rows, test %d rows; N = %d unlearning runs per method against N = %d"
-            + " retrained models (%d distinct%s); seed %d, %d threads.%n",
+            + " retrained models (%d distinct%s); seed %d, %d thread%s.%n",
         s.trainRows(), s.forgetRows(), s.testRows(), s.numModels(), s.numModels(),
         s.distinctRetrainedModels(), s.distinctRetrainedModels() == 1
             ? ": the recipe is deterministic, so F only measures the unlearner's own seed variation"
-            : "", s.seed(), s.threads()));
+            : "", s.seed(), s.threads(), s.threads() == 1 ? "" : "s"));
     b.append(String.format(Locale.ROOT,
         "Retraining: %.3f s CPU (%.3f s wall) and %.1f gradient-equivalents per model; MIA AUC (forget vs test) of the"
             + " retrained models %.4f. A perfect unlearner scores F < 1 at small N: compare only at"
