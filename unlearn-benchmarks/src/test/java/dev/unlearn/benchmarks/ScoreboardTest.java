@@ -1,0 +1,79 @@
+package dev.unlearn.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoreboard command end to end with tiny settings (logistic, N = 2, two methods). */
+class ScoreboardTest {
+
+  record Outcome(int status, String out, String err) {}
+
+  static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Scoreboard.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void tinyRunPrintsTheTableAndWritesEveryFile(@TempDir Path dir) throws Exception {
+    String[] args = {"--model", "logistic", "--models", "2", "--methods", "retrain,finetune",
+        "--out", dir.toString(), "--seed", "1"};
+    System.out.println("scoreboard seed 1");
+    Outcome first = run(args);
+    assertThat(first.status()).as(first.err()).isZero();
+    List<String> rows = first.out().lines().filter(l -> l.startsWith("| ")).toList();
+    assertThat(rows.get(0).split("\\|")).hasSize(ScoreboardTable.HEADER.size() + 1);
+    for (String row : rows) {
+      assertThat(row.split("\\|", -1)).as(row).hasSize(ScoreboardTable.HEADER.size() + 2);
+    }
+    String retrain = rows.stream().filter(l -> l.startsWith("| retrain |")).findFirst().orElseThrow();
+    List<String> cells = Arrays.stream(retrain.split("\\|")).map(String::trim).toList();
+    // L-BFGS from zeros is deterministic: the retrain method reproduces the retrained model, so the
+    // accuracy ratios are exactly 1; at N = 2, E = ceil(ln 1) = 0, so every method scores F = 0.
+    assertThat(cells.subList(2, 6)).containsExactly("0.000", "1.000", "1.000", "0.000");
+    assertThat(first.out()).contains("at N = 2 every F is 0");
+    assertThat(rows).anyMatch(l -> l.startsWith("| finetune |"));
+    assertThat(first.out()).contains("retrained model(s) trained in");
+    for (String f : List.of("report.json", "scores.csv", "epsilons.csv", "epsilon-histograms.svg",
+        "score-vs-time.svg")) {
+      assertThat(dir.resolve("logistic").resolve(f)).isNotEmptyFile();
+    }
+    assertThat(dir.resolve("scoreboard.md")).isNotEmptyFile();
+    var factory = DocumentBuilderFactory.newInstance();
+    factory.newDocumentBuilder().parse(dir.resolve("logistic/epsilon-histograms.svg").toFile());
+    factory.newDocumentBuilder().parse(dir.resolve("logistic/score-vs-time.svg").toFile());
+    List<String> csv = Files.readAllLines(dir.resolve("logistic/scores.csv"));
+    assertThat(csv).hasSize(1 + 2 + 2);
+
+    Outcome second = run(args);
+    assertThat(second.status()).isZero();
+    assertThat(second.out()).contains("original loaded from the cache")
+        .contains("1 retrained model(s) loaded and 0 trained");
+  }
+
+  @Test
+  void helpAndBadFlags() {
+    Outcome help = run("--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).contains("--models N").contains("--cache DIR").contains("--methods LIST");
+    Outcome bad = run("--models", "1");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("--models (1) must be an integer >= 2");
+    Outcome unknown = run("--methods", "no-such-method", "--model", "logistic", "--models", "2");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no-such-method").contains("retrain");
+  }
+}

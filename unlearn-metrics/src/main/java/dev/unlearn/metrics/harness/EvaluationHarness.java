@@ -1,0 +1,703 @@
+package dev.unlearn.metrics.harness;
+
+import dev.unlearn.api.Cost;
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.HyperparameterValues;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.ModelPoint;
+import dev.unlearn.api.TrainingRecipe;
+import dev.unlearn.api.Unlearner;
+import dev.unlearn.api.UnlearningRequest;
+import dev.unlearn.api.UnlearningResult;
+import dev.unlearn.core.data.ForgetSets;
+import dev.unlearn.core.registry.Unlearners;
+import dev.unlearn.core.train.Trainer;
+import dev.unlearn.core.train.TrainingResult;
+import dev.unlearn.metrics.forgetting.CompetitionScore;
+import dev.unlearn.metrics.forgetting.ForgettingResult;
+import dev.unlearn.metrics.forgetting.ForgettingScore;
+import dev.unlearn.metrics.forgetting.LogitScaledConfidence;
+import dev.unlearn.metrics.score.Divergence;
+import dev.unlearn.metrics.score.MembershipInference;
+import dev.unlearn.metrics.score.ParameterDistance;
+import dev.unlearn.metrics.score.Utility;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The evaluation harness of DESIGN.md &sect;4.3 (the protocol of the NeurIPS 2023 unlearning
+ * competition, Triantafillou et al., arXiv 2406.09073): trains the original model once, runs every
+ * unlearner N times from it, obtains N models retrained without the forget set (trained once, then
+ * cached on disk), and computes every score into an {@link EvaluationReport}.
+ *
+ * <pre>{@code
+ * EvaluationReport r = EvaluationHarness.builder(model, train, test)
+ *     .forgetRows(ForgetSets.randomFraction(train, 0.1, 0)).recipe(TrainingRecipe.lbfgs(1e-6))
+ *     .models(16).unlearners("retrain", "finetune").threads(2).seed(0)
+ *     .cache(Path.of("unlearn-out/cache")).build().run();
+ * }</pre>
+ *
+ * <p>Seeds: retrained model i trains with {@code recipe.withSeed(s_r(i))} and unlearning run i of
+ * every method gets request seed {@code s_u(i)}, both derived from {@link Builder#seed} by SplitMix64
+ * (so adding a method changes no other method's numbers). The original trains with the recipe as
+ * given. Unlearning run i is compared with retrained model i (KL, JS, parameter distance); the
+ * logistic attack of run i and of retrained model i share one subsampling seed.
+ *
+ * <p>Models are trained and unlearned in parallel on a fixed pool of {@link Builder#threads}
+ * threads; results are gathered by index, never by completion order, so every number except the wall
+ * times is the same for a given seed whatever the thread count (assuming, as the trainer does, that
+ * ND4J runs each operation single-threaded: {@code OMP_NUM_THREADS=1}). Progress goes to {@link
+ * Builder#progress} (standard error by default): one line per finished model with counts and an
+ * estimate of the time left. An unlearner that does not support the model is reported as {@code
+ * UNSUPPORTED}; one whose run throws is reported as {@code FAILED} with the message (its remaining
+ * runs are skipped) and the others carry on. Failures of the original or retrained training end the
+ * run with their exception.
+ *
+ * <p>Bad configuration fails in {@link Builder#build()} with {@link InvalidInputException}: N &lt; 2,
+ * no unlearners, duplicate unlearner names, unknown or out-of-range hyperparameters, empty or
+ * out-of-range forget rows, test data of another width or class count, threads &lt; 1.
+ */
+public final class EvaluationHarness {
+  private final Model model;
+  private final Dataset train;
+  private final Dataset test;
+  private final int[] forget;
+  private final TrainingRecipe recipe;
+  private final int numModels;
+  private final List<Unlearner> unlearners;
+  private final Map<String, Map<String, Object>> hyperparameters;
+  private final int threads;
+  private final long seed;
+  private final ModelCache cache;
+  private final PrintStream progress;
+
+  private EvaluationHarness(Builder b, int[] forget) {
+    this.model = b.model;
+    this.train = b.train;
+    this.test = b.test;
+    this.forget = forget;
+    this.recipe = b.recipe;
+    this.numModels = b.numModels;
+    this.unlearners = List.copyOf(b.unlearners);
+    this.hyperparameters = Map.copyOf(b.hyperparameters);
+    this.threads = b.threads;
+    this.seed = b.seed;
+    this.cache = b.cache;
+    this.progress = b.progress;
+  }
+
+  /** A builder for the given model family, training data and test data. */
+  public static Builder builder(Model model, Dataset train, Dataset test) {
+    return new Builder(model, train, test);
+  }
+
+  /** The forget rows, ascending (a copy). */
+  public int[] forgetRows() {
+    return forget.clone();
+  }
+
+  /** The seed of retrained model {@code i}'s recipe. */
+  public static long retrainSeed(long seed, int i) {
+    return Seeds.derive(seed, Seeds.RETRAINED, i);
+  }
+
+  /** The request seed of unlearning run {@code i} (the same for every method). */
+  public static long unlearningSeed(long seed, int i) {
+    return Seeds.derive(seed, Seeds.UNLEARNING, i);
+  }
+
+  /** Runs the evaluation (see the class comment). */
+  public EvaluationReport run() {
+    long start = System.nanoTime();
+    Dataset retain = train.without(forget);
+    Dataset forgetSet = train.rows(forget);
+    String dataHash = ModelCache.contentHash(train);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "unlearn-harness");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      // 1. The original model.
+      long t0 = System.nanoTime();
+      Obtained original = obtain("original", recipe, train, new int[0]);
+      double originalSeconds = seconds(t0);
+      say("original %s: %s (%.2f s)", model.name(),
+          original.fromCache ? "loaded from cache" : "trained", originalSeconds);
+      INDArray theta0 = toModel(original.entry.parameters());
+      Evaluator ev = new Evaluator(retain, forgetSet);
+
+      // 2. The retrained models: one per distinct key, then N evaluations.
+      long t1 = System.nanoTime();
+      String[] keys = new String[numModels];
+      Map<String, Integer> distinct = new LinkedHashMap<>();
+      List<TrainingRecipe> distinctRecipes = new ArrayList<>();
+      for (int i = 0; i < numModels; i++) {
+        TrainingRecipe r = recipe.withSeed(retrainSeed(seed, i));
+        keys[i] = ModelCache.key("retrained", model, r, train, forget);
+        if (!distinct.containsKey(keys[i])) {
+          distinct.put(keys[i], distinct.size());
+          distinctRecipes.add(r);
+        }
+      }
+      Progress pr = new Progress("retrained", distinctRecipes.size());
+      List<Callable<Obtained>> trainTasks = new ArrayList<>();
+      for (TrainingRecipe r : distinctRecipes) {
+        trainTasks.add(() -> {
+          Obtained o = obtain("retrained", r, retain, forget);
+          pr.tick(o.fromCache ? "loaded" : "trained");
+          return o;
+        });
+      }
+      List<Obtained> retrainedDistinct = invokeAll(pool, trainTasks);
+      int loaded = 0;
+      double recordedSeconds = 0;
+      double recordedCpu = 0;
+      double recordedGe = 0;
+      for (Obtained o : retrainedDistinct) {
+        loaded += o.fromCache ? 1 : 0;
+        recordedSeconds += o.entry.trainSeconds();
+        recordedCpu += o.entry.cpuSeconds();
+        recordedGe += o.entry.gradientEquivalents();
+      }
+      double retrainedSeconds = seconds(t1);
+      List<Callable<Eval>> evalTasks = new ArrayList<>();
+      for (Obtained o : retrainedDistinct) {
+        evalTasks.add(() -> ev.evaluate(toModel(o.entry.parameters())));
+      }
+      List<Eval> distinctEvals = invokeAll(pool, evalTasks);
+      // Attack seeds differ per index, so re-run the (cheap) attack per index on shared evals.
+      Eval[] retrained = new Eval[numModels];
+      for (int i = 0; i < numModels; i++) {
+        retrained[i] = distinctEvals.get(distinct.get(keys[i])).withAttack(attackSeed(i));
+      }
+      double retrainMeanSeconds = recordedSeconds / retrainedDistinct.size();
+      double retrainMeanCpu = recordedCpu / retrainedDistinct.size();
+      // In full-batch gradients on the training set (the unlearners' unit).
+      double retrainGe = recordedGe / retrainedDistinct.size() * retain.size() / train.size();
+
+      // 3. The unlearning runs.
+      long t2 = System.nanoTime();
+      List<Unlearner> supported = new ArrayList<>();
+      for (Unlearner u : unlearners) {
+        if (u.supports(model)) {
+          supported.add(u);
+        }
+      }
+      Progress pu = new Progress("unlearning", supported.size() * numModels);
+      Map<String, AtomicBoolean> failed = new LinkedHashMap<>();
+      List<Callable<Run>> runTasks = new ArrayList<>();
+      for (Unlearner u : supported) {
+        AtomicBoolean f = new AtomicBoolean();
+        failed.put(u.name(), f);
+        Map<String, Object> hp = hyperparameters.getOrDefault(u.name(), Map.of());
+        for (int i = 0; i < numModels; i++) {
+          int index = i;
+          runTasks.add(() -> {
+            Run run = f.get() ? Run.skip() : unlearnOnce(u, hp, theta0, index, ev, retrained[index]);
+            if (run.failure != null) {
+              f.set(true);
+            }
+            pu.tick(u.name() + " #" + index + (run.failure != null ? " FAILED"
+                : run.skipped ? " skipped" : ""));
+            return run;
+          });
+        }
+      }
+      List<Run> runs = invokeAll(pool, runTasks);
+      List<MethodReport> reports = new ArrayList<>();
+      int k = 0;
+      for (Unlearner u : unlearners) {
+        Map<String, String> hpText = new LinkedHashMap<>();
+        HyperparameterValues.resolve(u.hyperparameters(),
+            hyperparameters.getOrDefault(u.name(), Map.of())).asMap()
+            .forEach((name, v) -> hpText.put(name, String.valueOf(v)));
+        if (!u.supports(model)) {
+          reports.add(new MethodReport(u.name(), hpText, MethodReport.Status.UNSUPPORTED,
+              "does not support " + model.name(), null, null, null));
+          continue;
+        }
+        List<Run> mine = runs.subList(k, k + numModels);
+        k += numModels;
+        String failure = mine.stream().filter(r -> r.failure != null).map(r -> r.failure)
+            .findFirst().orElse(null);
+        if (failure != null) {
+          reports.add(new MethodReport(u.name(), hpText, MethodReport.Status.FAILED, failure, null,
+              null, null));
+          continue;
+        }
+        reports.add(aggregate(u.name(), hpText, mine, retrained, retrainMeanSeconds,
+            retrainMeanCpu, retrainGe));
+      }
+      double unlearningSeconds = seconds(t2);
+
+      GroupScores originalScores = group(new Eval[] {ev.evaluate(theta0).withAttack(attackSeed(0))});
+      GroupScores referenceScores = group(retrained);
+      EvaluationReport.Setup setup = new EvaluationReport.Setup(model.toString(), recipe.toString(),
+          train.size(), test.size(), forget.length, numModels, retrainedDistinct.size(), seed,
+          threads, dataHash, cache.directory().map(Path::toString).orElse(""));
+      EvaluationReport.Timings timings = new EvaluationReport.Timings(originalSeconds,
+          original.fromCache, retrainedSeconds, retrainedDistinct.size() - loaded, loaded,
+          recordedSeconds, unlearningSeconds, seconds(start));
+      return new EvaluationReport(setup, originalScores, referenceScores, retrainMeanSeconds,
+          retrainMeanCpu, retrainGe, reports, timings);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private long attackSeed(int i) {
+    return Seeds.derive(seed, Seeds.ATTACK, i);
+  }
+
+  private Run unlearnOnce(Unlearner u, Map<String, Object> hp, INDArray theta0, int i,
+      Evaluator ev, Eval reference) {
+    UnlearningResult result;
+    long cpu0 = cpuNanos();
+    try {
+      UnlearningRequest request = UnlearningRequest.builder(model, theta0, train)
+          .forgetRows(forget).recipe(recipe).hyperparameters(hp).seed(unlearningSeed(seed, i))
+          .build();
+      result = u.unlearn(request);
+    } catch (RuntimeException e) {
+      return Run.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    double cpu = (cpuNanos() - cpu0) * 1e-9;
+    Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
+    double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
+    double klT = Divergence.meanKl(reference.probsTest, e.probsTest);
+    double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
+    double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
+    double dist = ParameterDistance.relative(e.theta, reference.theta);
+    return new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null, false);
+  }
+
+  private MethodReport aggregate(String name, Map<String, String> hp, List<Run> runs,
+      Eval[] retrained, double retrainSeconds, double retrainCpu, double retrainGe) {
+    int n = runs.size();
+    double[][] phiU = new double[n][];
+    double[][] phiR = new double[n][];
+    double[] raU = new double[n];
+    double[] raR = new double[n];
+    double[] taU = new double[n];
+    double[] taR = new double[n];
+    Eval[] evals = new Eval[n];
+    double kf = 0, kt = 0, jf = 0, jt = 0, dist = 0, secs = 0, cpu = 0, ge = 0, hvp = 0, conv = 0;
+    for (int i = 0; i < n; i++) {
+      Run r = runs.get(i);
+      evals[i] = r.eval;
+      phiU[i] = r.eval.phi;
+      phiR[i] = retrained[i].phi;
+      raU[i] = r.eval.retainAccuracy;
+      raR[i] = retrained[i].retainAccuracy;
+      taU[i] = r.eval.testAccuracy;
+      taR[i] = retrained[i].testAccuracy;
+      kf += r.klForget;
+      kt += r.klTest;
+      jf += r.jsForget;
+      jt += r.jsTest;
+      dist += r.distance;
+      secs += r.cost.seconds();
+      cpu += r.cpuSeconds;
+      ge += r.cost.gradientEvaluations();
+      hvp += r.cost.hessianVectorProducts();
+      conv += r.converged ? 1 : 0;
+    }
+    ForgettingResult f = ForgettingScore.compute(phiU, phiR);
+    CompetitionScore c = CompetitionScore.of(f, raU, raR, taU, taR);
+    GroupScores g = group(evals);
+    GroupScores ref = group(retrained);
+    MethodScores s = new MethodScores(f.forgettingQuality(), f.medianEpsilon(),
+        c.retainAccuracyRatio(), c.testAccuracyRatio(), c.finalScore(), g.retainAccuracy(),
+        g.forgetAccuracy(), g.testAccuracy(), g.retainLoss(), g.forgetLoss(), g.testLoss(), kf / n,
+        kt / n, jf / n, jt / n, g.miaAuc(), g.miaAuc() - ref.miaAuc(), g.attackForgetMembership(),
+        dist / n, g.gradientResidual(), ge / n, hvp / n, conv / n);
+    double ratio = cpu / n / retrainCpu;
+    MethodCost cost = new MethodCost(secs / n, cpu / n, ratio, secs / n / retrainSeconds,
+        retrainGe > 0 ? ge / n / retrainGe : Double.NaN, ratio <= MethodCost.TIME_LIMIT_RATIO);
+    return new MethodReport(name, hp, MethodReport.Status.OK, "", f, s, cost);
+  }
+
+  private static GroupScores group(Eval[] evals) {
+    int n = evals.length;
+    double[] sum = new double[9];
+    for (Eval e : evals) {
+      sum[0] += e.retainAccuracy;
+      sum[1] += e.forgetAccuracy;
+      sum[2] += e.testAccuracy;
+      sum[3] += e.retainLoss;
+      sum[4] += e.forgetLoss;
+      sum[5] += e.testLoss;
+      sum[6] += e.auc;
+      sum[7] += e.attack;
+      sum[8] += e.gradientResidual;
+    }
+    return new GroupScores(n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n,
+        sum[5] / n, sum[6] / n, sum[7] / n, sum[8] / n);
+  }
+
+  /** A trained (or loaded) model. */
+  private record Obtained(ModelCache.Entry entry, boolean fromCache) {}
+
+  private Obtained obtain(String kind, TrainingRecipe r, Dataset data, int[] leftOut) {
+    String key = ModelCache.key(kind, model, r, train, leftOut);
+    var hit = cache.load(key, model);
+    if (hit.isPresent()) {
+      return new Obtained(hit.get(), true);
+    }
+    long cpu0 = cpuNanos();
+    TrainingResult t = Trainer.train(model, data, r);
+    double cpu = (cpuNanos() - cpu0) * 1e-9;
+    ModelCache.Entry e = new ModelCache.Entry(t.parameters().toDoubleVector(), t.cost().seconds(),
+        cpu, t.cost().gradientEvaluations(), t.converged());
+    cache.store(key, ModelCache.describe(kind, model, r, train, leftOut), e);
+    return new Obtained(e, false);
+  }
+
+  private INDArray toModel(double[] theta) {
+    return Nd4j.createFromArray(theta).castTo(model.dataType());
+  }
+
+  /** Evaluates one parameter vector on the retain, forget and test sets. */
+  private final class Evaluator {
+    final Dataset retain;
+    final Dataset forgetSet;
+    final int[] retainLabels;
+    final int[] forgetLabels;
+    final int[] testLabels;
+
+    Evaluator(Dataset retain, Dataset forgetSet) {
+      this.retain = retain;
+      this.forgetSet = forgetSet;
+      this.retainLabels = retain.labels();
+      this.forgetLabels = forgetSet.labels();
+      this.testLabels = test.labels();
+    }
+
+    Eval evaluate(INDArray theta) {
+      ModelPoint at = model.at(theta, retain);
+      double[][] retainLogits = at.logits().castTo(DataType.DOUBLE).toDoubleMatrix();
+      double residual = norm(at.gradient().toDoubleVector());
+      double[][] forgetLogits = logits(theta, forgetSet);
+      double[][] testLogits = logits(theta, test);
+      double[] retainCe = Utility.perExampleCrossEntropy(retainLogits, retainLabels);
+      double[] forgetCe = Utility.perExampleCrossEntropy(forgetLogits, forgetLabels);
+      double[] testCe = Utility.perExampleCrossEntropy(testLogits, testLabels);
+      return new Eval(theta.toDoubleVector(),
+          Utility.accuracy(retainLogits, retainLabels), Utility.accuracy(forgetLogits, forgetLabels),
+          Utility.accuracy(testLogits, testLabels), mean(retainCe), mean(forgetCe), mean(testCe),
+          LogitScaledConfidence.of(forgetLogits, forgetLabels), softmax(forgetLogits),
+          softmax(testLogits), retainCe, forgetCe, testCe,
+          MembershipInference.lossThresholdAuc(forgetCe, testCe), Double.NaN, residual);
+    }
+
+    private double[][] logits(INDArray theta, Dataset d) {
+      return model.logits(theta, d.features(model.dataType())).castTo(DataType.DOUBLE)
+          .toDoubleMatrix();
+    }
+  }
+
+  /** The scores of one model. */
+  private record Eval(double[] theta, double retainAccuracy, double forgetAccuracy,
+      double testAccuracy, double retainLoss, double forgetLoss, double testLoss, double[] phi,
+      double[][] probsForget, double[][] probsTest, double[] retainCe, double[] forgetCe,
+      double[] testCe, double auc, double attack, double gradientResidual) {
+
+    Eval withAttack(long attackSeed) {
+      double a = MembershipInference.logisticAttack(retainCe, testCe, forgetCe, attackSeed)
+          .forgetMembershipMean();
+      return new Eval(theta, retainAccuracy, forgetAccuracy, testAccuracy, retainLoss, forgetLoss,
+          testLoss, phi, probsForget, probsTest, retainCe, forgetCe, testCe, auc, a,
+          gradientResidual);
+    }
+  }
+
+  /** One unlearning run and its comparison with retrained model i. */
+  private record Run(Eval eval, Cost cost, double cpuSeconds, boolean converged, double klForget, double klTest,
+      double jsForget, double jsTest, double distance, String failure, boolean skipped) {
+    static Run failed(String message) {
+      return new Run(null, null, 0, false, 0, 0, 0, 0, 0, message, false);
+    }
+
+    static Run skip() {
+      return new Run(null, null, 0, false, 0, 0, 0, 0, 0, null, true);
+    }
+  }
+
+  private static double[][] softmax(double[][] logits) {
+    double[][] p = new double[logits.length][];
+    for (int i = 0; i < logits.length; i++) {
+      double[] z = logits[i];
+      double max = Double.NEGATIVE_INFINITY;
+      for (double v : z) {
+        max = Math.max(max, v);
+      }
+      double[] e = new double[z.length];
+      double s = 0;
+      for (int j = 0; j < z.length; j++) {
+        e[j] = Math.exp(z[j] - max);
+        s += e[j];
+      }
+      for (int j = 0; j < z.length; j++) {
+        e[j] /= s;
+      }
+      p[i] = e;
+    }
+    return p;
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  private static double norm(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x * x;
+    }
+    return Math.sqrt(s);
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** The current thread's CPU time, or the wall clock where the JVM cannot measure it. */
+  private static long cpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime()
+        : System.nanoTime();
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) * 1e-9;
+  }
+
+  private static <T> List<T> invokeAll(ExecutorService pool, List<Callable<T>> tasks) {
+    List<Future<T>> futures = new ArrayList<>();
+    for (Callable<T> t : tasks) {
+      futures.add(pool.submit(t));
+    }
+    List<T> out = new ArrayList<>(tasks.size());
+    try {
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      futures.forEach(f -> f.cancel(true));
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+    return out;
+  }
+
+  private void say(String format, Object... args) {
+    if (progress != null) {
+      progress.println("[harness] " + String.format(Locale.ROOT, format, args));
+    }
+  }
+
+  /** One line per finished model: counts, elapsed time and an estimate of the time left. */
+  private final class Progress {
+    private final String phase;
+    private final int total;
+    private final long start = System.nanoTime();
+    private final AtomicInteger done = new AtomicInteger();
+
+    Progress(String phase, int total) {
+      this.phase = phase;
+      this.total = total;
+    }
+
+    void tick(String what) {
+      int d = done.incrementAndGet();
+      double elapsed = seconds(start);
+      double eta = elapsed / d * (total - d);
+      say("%s %d/%d %s (%.1f s elapsed, ETA %.0f s)", phase, d, total, what, elapsed, eta);
+    }
+  }
+
+  /** Configures an {@link EvaluationHarness}. */
+  public static final class Builder {
+    private final Model model;
+    private final Dataset train;
+    private final Dataset test;
+    private int[] forgetRows;
+    private int[] forgetGroups;
+    private TrainingRecipe recipe = TrainingRecipe.lbfgs(1e-6);
+    private int numModels = 8;
+    private final List<Unlearner> unlearners = new ArrayList<>();
+    private final Map<String, Map<String, Object>> hyperparameters = new LinkedHashMap<>();
+    private int threads = 1;
+    private long seed;
+    private ModelCache cache = ModelCache.disabled();
+    private PrintStream progress = System.err;
+
+    private Builder(Model model, Dataset train, Dataset test) {
+      InvalidInputException.check(model != null, "model must not be null");
+      InvalidInputException.check(train != null, "training data must not be null");
+      InvalidInputException.check(test != null, "test data must not be null");
+      this.model = model;
+      this.train = train;
+      this.test = test;
+    }
+
+    /** Forget these training rows. */
+    public Builder forgetRows(int... rows) {
+      this.forgetRows = rows.clone();
+      this.forgetGroups = null;
+      return this;
+    }
+
+    /** Forget every training row whose group id is one of these. */
+    public Builder forgetGroups(int... groups) {
+      this.forgetGroups = groups.clone();
+      this.forgetRows = null;
+      return this;
+    }
+
+    /** The recipe that trains the original and the retrained models (default L-BFGS to 1e-6). */
+    public Builder recipe(TrainingRecipe r) {
+      InvalidInputException.check(r != null, "recipe must not be null");
+      this.recipe = r;
+      return this;
+    }
+
+    /** N, the number of unlearning runs per method and of retrained models (default 8). */
+    public Builder models(int n) {
+      InvalidInputException.check(n >= 2, "models (%d) must be >= 2", n);
+      this.numModels = n;
+      return this;
+    }
+
+    /** Adds registered unlearners by name. */
+    public Builder unlearners(String... names) {
+      for (String n : names) {
+        unlearner(Unlearners.forName(n.trim()));
+      }
+      return this;
+    }
+
+    /** Adds unlearner instances (registered or not). */
+    public Builder unlearners(List<? extends Unlearner> list) {
+      list.forEach(this::unlearner);
+      return this;
+    }
+
+    /** Adds one unlearner instance. */
+    public Builder unlearner(Unlearner u) {
+      InvalidInputException.check(u != null, "unlearner must not be null");
+      for (Unlearner v : unlearners) {
+        InvalidInputException.check(!v.name().equals(u.name()),
+            "unlearner %s must not be given twice", u.name());
+      }
+      unlearners.add(u);
+      return this;
+    }
+
+    /** Adds one unlearner with hyperparameter values. */
+    public Builder unlearner(Unlearner u, Map<String, ?> values) {
+      unlearner(u);
+      return hyperparameters(u.name(), values);
+    }
+
+    /** Hyperparameter values for the named unlearner (the others use their defaults). */
+    public Builder hyperparameters(String unlearnerName, Map<String, ?> values) {
+      hyperparameters.put(unlearnerName, Map.copyOf(values));
+      return this;
+    }
+
+    /** Worker threads for training and unlearning (default 1). */
+    public Builder threads(int t) {
+      InvalidInputException.check(t >= 1, "threads (%d) must be >= 1", t);
+      this.threads = t;
+      return this;
+    }
+
+    /** The seed every other seed derives from (default 0). */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** Caches trained models in this directory. */
+    public Builder cache(Path directory) {
+      this.cache = ModelCache.in(directory);
+      return this;
+    }
+
+    /** Uses this cache (for example {@link ModelCache#disabled()}, the default). */
+    public Builder cache(ModelCache c) {
+      InvalidInputException.check(c != null, "cache must not be null");
+      this.cache = c;
+      return this;
+    }
+
+    /** Where progress lines go (null: nowhere; default standard error). */
+    public Builder progress(PrintStream out) {
+      this.progress = out;
+      return this;
+    }
+
+    /** Checks the configuration and builds the harness. */
+    public EvaluationHarness build() {
+      InvalidInputException.check(!unlearners.isEmpty(), "unlearners must not be empty");
+      InvalidInputException.check(test.numFeatures() == train.numFeatures(),
+          "test data width (%d) must equal the training data width (%d)", test.numFeatures(),
+          train.numFeatures());
+      InvalidInputException.check(test.numClasses() == train.numClasses(),
+          "test data classes (%d) must equal the training data classes (%d)", test.numClasses(),
+          train.numClasses());
+      InvalidInputException.check(forgetRows != null || forgetGroups != null,
+          "forget rows or groups must be given");
+      int[] rows = forgetGroups != null ? ForgetSets.groups(train, forgetGroups) : forgetRows;
+      // The request's own checks: range, duplicates, non-empty, not the whole set.
+      UnlearningRequest probe = UnlearningRequest.builder(model, model.initialParameters(0), train)
+          .forgetRows(rows).recipe(recipe).build();
+      for (String name : hyperparameters.keySet()) {
+        Unlearner u = unlearners.stream().filter(v -> v.name().equals(name)).findFirst()
+            .orElseThrow(() -> new InvalidInputException(
+                "hyperparameters for " + name + " must name a given unlearner"));
+        HyperparameterValues.resolve(u.hyperparameters(), hyperparameters.get(name));
+      }
+      return new EvaluationHarness(this, probe.forgetRows());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "EvaluationHarness[%s, n=%d, forget=%d, N=%d, %s]",
+        model.name(), train.size(), forget.length, numModels, Arrays.toString(
+            unlearners.stream().map(Unlearner::name).toArray()));
+  }
+}

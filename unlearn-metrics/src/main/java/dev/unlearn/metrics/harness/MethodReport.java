@@ -1,0 +1,37 @@
+package dev.unlearn.metrics.harness;
+
+import dev.unlearn.metrics.forgetting.ForgettingResult;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the harness found for one unlearner: its resolved hyperparameters (defaults filled in) and
+ * either its scores (status {@link Status#OK}) or why there are none. For a method that is not
+ * {@code OK}, {@code forgetting}, {@code scores} and {@code cost} are null and {@code message} says
+ * why; for an {@code OK} method {@code message} is empty.
+ *
+ * @param name the unlearner's name
+ * @param hyperparameters every declared hyperparameter's value as text, in declaration order
+ * @param status OK, FAILED (a run threw; the first failure is the message) or UNSUPPORTED
+ * @param message the failure, or empty
+ * @param forgetting the per-example &epsilon; and points (the competition score)
+ * @param scores the deterministic scores
+ * @param cost the measured cost
+ */
+public record MethodReport(String name, Map<String, String> hyperparameters, Status status,
+    String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost) {
+
+  /** Whether the method ran. */
+  public enum Status { OK, FAILED, UNSUPPORTED }
+
+  public MethodReport {
+    hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+    message = message == null ? "" : message;
+  }
+
+  /** Whether the scores are present. */
+  public boolean ok() {
+    return status == Status.OK;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.unlearn.metrics.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Draws an {@link EvaluationReport} as standalone SVG 1.1 documents (hand-written, no dependency):
+ * the per-example &epsilon; histogram of every method (one panel each, bins of width 0.5 from 0 to E =
+ * ceil(ln(N &minus; 1)), the buckets of the competition's points, and one bin for &epsilon; &ge; E,
+ * which scores 0), and the final score against the time ratio (log scale, the competition's 20 %
+ * limit drawn as a dashed line). Methods without scores are left out; a report with none gives an
+ * empty chart with a note. Text is XML-escaped.
+ */
+public final class SvgCharts {
+  private static final int PANEL_W = 240;
+  private static final int PANEL_H = 150;
+  private static final int COLUMNS = 3;
+
+  private SvgCharts() {}
+
+  /** The &epsilon; histograms, one panel per method. */
+  public static String epsilonHistograms(EvaluationReport r) {
+    List<MethodReport> ok = okMethods(r);
+    int rows = Math.max(1, (ok.size() + COLUMNS - 1) / COLUMNS);
+    int width = COLUMNS * PANEL_W + 20;
+    int height = rows * PANEL_H + 50;
+    StringBuilder b = header(width, height);
+    text(b, 10, 20, 14, "start", "Per-example epsilon, " + r.setup().model() + ", N = "
+        + r.setup().numModels() + ", |S| = " + r.setup().forgetRows());
+    if (ok.isEmpty()) {
+      text(b, 10, 45, 12, "start", "(no method produced scores)");
+    }
+    for (int k = 0; k < ok.size(); k++) {
+      MethodReport m = ok.get(k);
+      int x0 = 10 + (k % COLUMNS) * PANEL_W;
+      int y0 = 35 + (k / COLUMNS) * PANEL_H;
+      int e = m.forgetting().maxEpsilon();
+      int bins = 2 * e + 1; // [0, 0.5), ..., [E - 0.5, E), [E, 50]
+      double[] count = new double[bins];
+      double[] eps = m.forgetting().epsilons();
+      for (double v : eps) {
+        int bin = v >= e ? bins - 1 : (int) Math.floor(2 * v);
+        count[Math.min(bin, bins - 1)]++;
+      }
+      int plotX = x0 + 30;
+      int plotY = y0 + 20;
+      int plotW = PANEL_W - 45;
+      int plotH = PANEL_H - 55;
+      text(b, x0 + 5, y0 + 12, 11, "start", String.format(Locale.ROOT, "%s  (F = %.3f)",
+          m.name(), m.scores().forgettingQuality()));
+      rect(b, plotX, plotY, plotW, plotH, "none", "#999");
+      double bw = plotW / (double) bins;
+      for (int i = 0; i < bins; i++) {
+        double frac = count[i] / eps.length;
+        double h = frac * plotH;
+        rect(b, plotX + i * bw + 0.5, plotY + plotH - h, Math.max(0.5, bw - 1), h,
+            i == bins - 1 ? "#c0392b" : "#2e86c1", "none");
+      }
+      text(b, plotX - 3, plotY + 4, 9, "end", "1");
+      text(b, plotX - 3, plotY + plotH, 9, "end", "0");
+      text(b, plotX, plotY + plotH + 12, 9, "start", "0");
+      text(b, plotX + plotW - bw, plotY + plotH + 12, 9, "middle", "\u2265" + e);
+      text(b, plotX + plotW / 2.0, plotY + plotH + 24, 9, "middle",
+          "epsilon (bins of 0.5); bar = fraction of examples");
+    }
+    return b.append("</svg>\n").toString();
+  }
+
+  /** The final score against the time ratio (log scale), one labelled point per method. */
+  public static String scoreVersusTime(EvaluationReport r) {
+    List<MethodReport> ok = okMethods(r);
+    int width = 640;
+    int height = 420;
+    int px = 70;
+    int py = 40;
+    int pw = 520;
+    int ph = 320;
+    StringBuilder b = header(width, height);
+    text(b, 10, 20, 14, "start", "Final score vs time / retraining time, " + r.setup().model()
+        + ", N = " + r.setup().numModels());
+    double lo = 1e-3;
+    double hi = 10;
+    double top = 1;
+    for (MethodReport m : ok) {
+      double t = m.cost().timeRatio();
+      if (t > 0 && Double.isFinite(t)) {
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+      }
+      top = Math.max(top, m.scores().finalScore());
+    }
+    double l0 = Math.floor(Math.log10(lo));
+    double l1 = Math.ceil(Math.log10(hi));
+    rect(b, px, py, pw, ph, "none", "#999");
+    for (double d = l0; d <= l1; d++) {
+      double x = px + (d - l0) / (l1 - l0) * pw;
+      line(b, x, py + ph, x, py + ph + 4, "#999", false);
+      text(b, x, py + ph + 16, 10, "middle", d >= 0 ? String.format(Locale.ROOT, "%.0f", Math.pow(10, d))
+          : String.format(Locale.ROOT, "%." + (int) -d + "f", Math.pow(10, d)));
+    }
+    for (int i = 0; i <= 4; i++) {
+      double v = top * i / 4;
+      double y = py + ph - v / top * ph;
+      line(b, px - 4, y, px, y, "#999", false);
+      text(b, px - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", v));
+    }
+    double limit = px + (Math.log10(MethodCost.TIME_LIMIT_RATIO) - l0) / (l1 - l0) * pw;
+    line(b, limit, py, limit, py + ph, "#c0392b", true);
+    text(b, limit + 4, py + 12, 10, "start", "20 % of retraining");
+    text(b, px + pw / 2.0, py + ph + 34, 11, "middle", "unlearning time / retraining time (log scale)");
+    text(b, 16, py + ph / 2.0, 11, "middle", "final score", -90);
+    if (ok.isEmpty()) {
+      text(b, px + 10, py + 20, 12, "start", "(no method produced scores)");
+    }
+    for (MethodReport m : ok) {
+      double t = m.cost().timeRatio();
+      if (!(t > 0) || !Double.isFinite(t)) {
+        continue;
+      }
+      double x = px + (Math.log10(t) - l0) / (l1 - l0) * pw;
+      double y = py + ph - m.scores().finalScore() / top * ph;
+      b.append(String.format(Locale.ROOT,
+          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
+      text(b, x + 6, y - 4, 10, "start", m.name());
+    }
+    return b.append("</svg>\n").toString();
+  }
+
+  /** Writes {@code epsilon-histograms.svg} and {@code score-vs-time.svg}; returns the files. */
+  public static List<Path> writeAll(EvaluationReport r, Path directory) {
+    try {
+      Files.createDirectories(directory);
+      List<Path> out = new ArrayList<>();
+      out.add(Files.writeString(directory.resolve("epsilon-histograms.svg"), epsilonHistograms(r),
+          StandardCharsets.UTF_8));
+      out.add(Files.writeString(directory.resolve("score-vs-time.svg"), scoreVersusTime(r),
+          StandardCharsets.UTF_8));
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the charts into " + directory, e);
+    }
+  }
+
+  private static List<MethodReport> okMethods(EvaluationReport r) {
+    return r.methods().stream().filter(MethodReport::ok).toList();
+  }
+
+  private static StringBuilder header(int w, int h) {
+    return new StringBuilder(4096).append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .append(String.format(Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\""
+                + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n", w, h, w, h))
+        .append(String.format(Locale.ROOT,
+            "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
+  }
+
+  private static void rect(StringBuilder b, double x, double y, double w, double h, String fill,
+      String stroke) {
+    b.append(String.format(Locale.ROOT,
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\"/>%n",
+        x, y, w, h, fill, stroke));
+  }
+
+  private static void line(StringBuilder b, double x1, double y1, double x2, double y2,
+      String stroke, boolean dashed) {
+    b.append(String.format(Locale.ROOT,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>%n", x1, y1, x2, y2,
+        stroke, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+  }
+
+  private static void text(StringBuilder b, double x, double y, int size, String anchor,
+      String s) {
+    text(b, x, y, size, anchor, s, 0);
+  }
+
+  private static void text(StringBuilder b, double x, double y, int size, String anchor, String s,
+      int rotate) {
+    b.append(String.format(Locale.ROOT,
+        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n", x, y, size,
+        anchor, rotate == 0 ? "" : String.format(Locale.ROOT,
+            " transform=\"rotate(%d %.1f %.1f)\"", rotate, x, y), escape(s)));
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}
