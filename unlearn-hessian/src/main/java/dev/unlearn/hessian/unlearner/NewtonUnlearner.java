@@ -55,10 +55,11 @@ public final class NewtonUnlearner extends AbstractUnlearner {
   /** The largest p for which {@code direct} forms a dense matrix. */
   public static final int MAX_DIRECT_DIMENSION = 5000;
 
-  static final Hyperparameter<String> CURVATURE = Hyperparameter.ofChoice("curvature", "hessian",
+  static final Hyperparameter<String> CURVATURE = Hyperparameter.ofChoice("curvature", "ggn",
       List.of("hessian", "ggn", "fisher", "diagonal"),
-      "curvature matrix of the retain objective: exact Hessian, Gauss-Newton, empirical Fisher or "
-          + "its diagonal");
+      "curvature matrix of the retain objective: exact Hessian, Gauss-Newton (the default: equal to "
+          + "the Hessian for logistic regression, positive semi-definite for networks, whose exact "
+          + "Hessian is indefinite away from a minimum), empirical Fisher or its diagonal");
   static final Hyperparameter<String> SOLVER = Hyperparameter.ofChoice("solver", "cg",
       List.of("cg", "pcg-nystrom", "lissa", "lowrank", "direct"),
       "how (C + damping I)^-1 g is applied (ignored by the diagonal curvature)");
