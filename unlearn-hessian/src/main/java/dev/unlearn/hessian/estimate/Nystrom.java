@@ -18,7 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * gives A + &nu;I &asymp; B B<sup>T</sup> with B = Y<sub>&nu;</sub> C<sup>-1</sup>, C the Cholesky factor
  * of &Omega;<sup>T</sup> Y<sub>&nu;</sub>; then B = U &Sigma; W<sup>T</sup> and &Lambda; = max(0,
  * &Sigma;<sup>2</sup> &minus; &nu;). The shift makes the Cholesky factorisation stable in floating
- * point. Work is in float64; U is returned in the operator's data type. Deterministic for a seed.
+ * point. The QR factorisations (of &Omega; and of B, whose SVD comes from the Jacobi SVD of the
+ * small R factor) run in panels of 128 columns with reorthogonalisation, so U is orthonormal to
+ * rounding at any rank (ND4J's {@code geqrf} alone is wrong beyond 128 columns). Directions whose
+ * &Lambda; is at most &nu; (numerically in the null space of A: an operator of rank below &ell;) are
+ * dropped, so
+ * the result's {@link NystromApproximation#rank()} can be smaller than the rank asked for. Work is
+ * in float64; U is returned in the operator's data type. Deterministic for a seed.
  *
  * <p>An operator whose sketch is not positive definite even after the shift (an indefinite
  * operator) is rejected with {@link InvalidInputException}; NaN in its products likewise.
@@ -26,7 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Nystrom {
   private Nystrom() {}
 
-  /** A rank-{@code rank} approximation, 1 &le; rank &le; p. */
+  /**
+   * A rank-{@code rank} approximation, 1 &le; rank &le; p (fewer directions when A has rank below
+   * {@code rank}; see the class comment).
+   */
   public static NystromApproximation approximate(CurvatureOperator a, int rank, long seed) {
     InvalidInputException.check(a != null, "operator must not be null");
     int p = a.dimension();
@@ -56,15 +65,18 @@ public final class Nystrom {
     double[] sigma = new double[l];
     double[] ur = new double[l * l];
     SmallDense.jacobiSvd(r.dup('c').data().asDouble(), l, sigma, ur);
+    // sigma is descending, so Lambda = sigma^2 - nu is too: keep the prefix with Lambda > nu. The
+    // directions with Lambda <= nu (Lambda = 0 or rounding noise of the size of the shift) are
+    // numerically in the null space of A and only perturb U's use as a preconditioner.
     int kept = 0;
-    while (kept < l && sigma[kept] > 0) {
+    while (kept < l && sigma[kept] * sigma[kept] - nu > nu) {
       kept++;
     }
     InvalidInputException.check(kept >= 1, "operator (%s) must not be zero on the sketch", a);
     double[] urKept = new double[l * kept];
     double[] lambda = new double[kept];
     for (int i = 0; i < kept; i++) {
-      lambda[i] = Math.max(0, sigma[i] * sigma[i] - nu);
+      lambda[i] = sigma[i] * sigma[i] - nu;
       for (int row = 0; row < l; row++) {
         urKept[row * kept + i] = ur[row * l + i];
       }

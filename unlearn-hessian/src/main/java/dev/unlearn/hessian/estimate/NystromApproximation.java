@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param basis U, p &times; &ell; with orthonormal columns, in the operator's data type (defensive
  *     copies)
- * @param eigenvalues &Lambda;, descending, &ge; 0 (defensive copies)
+ * @param eigenvalues &Lambda;, descending, &gt; 0 (defensive copies)
  * @param shift the stabilising shift &nu; that was added and removed
  * @param matvecs operator products used (&ell;)
  */
