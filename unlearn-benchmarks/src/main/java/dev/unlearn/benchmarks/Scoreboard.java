@@ -38,10 +38,12 @@ import java.util.Locale;
  * newly registered methods appear with no change here; a method that does not support a model is
  * listed as such, and one that fails is recorded without stopping the others. Retrained models are
  * cached on disk; the table says how much time the cache saved. Every number is defined in {@code
- * docs/metrics.md}.
+ * docs/metrics.md}. {@code --task canary} runs the language-model case study instead ({@link
+ * CanaryScoreboard}, {@code docs/canary.md}).
  *
  * <pre>
  * bin/scoreboard --model logistic --models 8 --methods retrain,finetune --out /tmp/sb
+ * bin/scoreboard --task canary --out /tmp/sb
  * </pre>
  */
 public final class Scoreboard {
@@ -101,7 +103,23 @@ public final class Scoreboard {
         "  --seed S         seed of the forget set, the retrained models and the runs (default 0)",
         "  --threads T      worker threads (default 1: on this 2-vCPU machine two threads made each run",
         "                   twice as slow in CPU time, which skews the time ratios)",
-        "  --help           this text");
+        "  --task NAME      digits (the above, default) or canary: the language-model case study",
+        "                   of docs/canary.md (canary exposure before/after unlearning and 5",
+        "                   sequential deletion rounds); --model and --models do not apply to it",
+        "  --help           this text",
+        "",
+        "Flags of --task canary (defaults: the documented run, under 10 minutes on 2 cores):",
+        "  --methods LIST   default retrain,finetune,gradient-ascent,neggrad-plus,newton,",
+        "                   fisher-removal,fisher-forgetting",
+        "  --sequential-methods LIST  methods of the sequential rounds (default fisher-forgetting,",
+        "                   fisher-removal,gradient-ascent,finetune; retrain is the reference)",
+        "  --rounds R       sequential deletion rounds, 0 = none (default 5)",
+        "  --entries N      training entries of the Devil's Dictionary (default 200)",
+        "  --test-entries N validation and test entries, each (default 50)",
+        "  --hidden H       hidden units of char-ngram(41, k=5, e=12, h=H) (default 64)",
+        "  --embedding E    embedding size (default 12)",
+        "  --epochs E       Adam epochs of the original and retrained models (default 3)",
+        "  --samples M      sampled secrets per exposure estimate (default 10000)");
     List<String> models = List.of("logistic", "mlp");
     Integer numModels;
     double forget = 0.1;
@@ -111,6 +129,15 @@ public final class Scoreboard {
     long seed;
     int threads = 1;
     boolean help;
+    String task = "digits";
+    List<String> sequentialMethods = CanaryScoreboard.Config.DEFAULT_SEQUENTIAL;
+    int rounds = 5;
+    int entries = 200;
+    int testEntries = 50;
+    int hidden = 64;
+    int embedding = 12;
+    int epochs = 3;
+    int samples = 10_000;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -157,10 +184,31 @@ public final class Scoreboard {
                 "--threads (%s) must be an integer in [1, 256]", v);
             o.threads = (int) t;
           }
+          case "--task" -> {
+            InvalidInputException.check(List.of("digits", "canary").contains(v),
+                "--task (%s) must be one of digits, canary", v);
+            o.task = v;
+          }
+          case "--sequential-methods" -> o.sequentialMethods = Arrays.stream(v.split(","))
+              .map(String::trim).filter(s -> !s.isEmpty()).toList();
+          case "--rounds" -> o.rounds = parseInt(a, v, 0, 50);
+          case "--entries" -> o.entries = parseInt(a, v, 1, 1000);
+          case "--test-entries" -> o.testEntries = parseInt(a, v, 1, 1000);
+          case "--hidden" -> o.hidden = parseInt(a, v, 1, 4096);
+          case "--embedding" -> o.embedding = parseInt(a, v, 1, 1024);
+          case "--epochs" -> o.epochs = parseInt(a, v, 1, 1000);
+          case "--samples" -> o.samples = parseInt(a, v, 1, 10_000_000);
           default -> throw new InvalidInputException("unknown flag " + a);
         }
       }
       return o;
+    }
+
+    private static int parseInt(String flag, String v, int min, int max) {
+      double n = parseDouble(flag, v);
+      InvalidInputException.check(n >= min && n <= max && n == Math.rint(n),
+          "%s (%s) must be an integer in [%d, %d]", flag, v, min, max);
+      return (int) n;
     }
 
     private static double parseDouble(String flag, String v) {
@@ -188,6 +236,10 @@ public final class Scoreboard {
   }
 
   void run(Options o) {
+    if (o.task.equals("canary")) {
+      runCanary(o);
+      return;
+    }
     long start = System.nanoTime();
     Split split = Digits.standardSplit();
     Dataset train = split.train();
@@ -230,5 +282,21 @@ public final class Scoreboard {
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + o.outDir.resolve("scoreboard.md"), e);
     }
+  }
+
+  /** {@code --task canary}: the case study of docs/canary.md. */
+  void runCanary(Options o) {
+    ModelCache cache = o.cache != null && o.cache.equals("none") ? ModelCache.disabled()
+        : ModelCache.in(o.cache != null ? Path.of(o.cache) : o.outDir.resolve("cache"));
+    CanaryScoreboard.Config c = new CanaryScoreboard.Config(o.entries, o.testEntries, o.embedding,
+        o.hidden, o.epochs, o.samples, o.rounds,
+        o.methods.isEmpty() ? CanaryScoreboard.Config.DEFAULT_METHODS : o.methods,
+        o.sequentialMethods, o.seed, cache);
+    CanaryScoreboard.Outcome outcome = new CanaryScoreboard(c, err).run();
+    String markdown = CanaryReport.markdown(outcome);
+    out.print(markdown);
+    out.flush();
+    List<Path> files = CanaryReport.writeAll(outcome, markdown, o.outDir.resolve("canary"));
+    err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
   }
 }
