@@ -30,7 +30,7 @@ final class Kernels32 {
         put(z, q, x);
         switch (act) {
           case TANH: {
-            double t = Activation.tanh(x);
+            double t = Activation.tanhFloat(x);
             put(a, q, t);
             put(f1, q, 1 - t * t);
             break;
@@ -43,7 +43,7 @@ final class Kernels32 {
           }
           default: {
             double x2 = x * x;
-            double t = Activation.tanh(Activation.GELU_C * (x + Activation.GELU_K * x2 * x));
+            double t = Activation.tanhFloat(Activation.GELU_C * (x + Activation.GELU_K * x2 * x));
             put(a, q, 0.5 * x * (1 + t));
             put(f1, q, 0.5 * (1 + t)
                 + 0.5 * x * (1 - t * t) * Activation.GELU_C * (1 + 3 * Activation.GELU_K * x2));
