@@ -41,7 +41,7 @@ jmh_iter=()
 if [ "$quick" = 1 ]; then jmh_iter=(-wi 2 -i 3 -w 1 -r 1); fi
 {
   echo "date_utc=$stamp"
-  echo "nproc=$(nproc)"
+  echo "nproc=$(nproc --all)"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "threads=$threads"
   echo "java=$(java -version 2>&1 | head -1)"
@@ -76,4 +76,5 @@ else
   jmh rest "$regex"
 fi
 echo "load_end=$(load)" >> "$out/machine.txt"
+grep -h '^SolveBenchmark matvecs' "$out"/jmh-*.log 2>/dev/null | sort -u > "$out/matvecs.txt" || true
 "$py" "$here/summarize.py" "$out" | tee "$out/summary.md"

@@ -68,6 +68,8 @@ public class SolverBenchmark {
   INDArray r;
   INDArray d;
   INDArray ad;
+  INDArray column; // p x 1, like CG's vectors
+  INDArray columnOut;
   double rz;
   PreparedInverse lowRank;
   EmpiricalFisherOperator fisher;
@@ -88,6 +90,9 @@ public class SolverBenchmark {
     r = Vectors.column(type, p);
     d = Vectors.column(type, p);
     ad = Vectors.column(type, p);
+    column = Vectors.column(type, p);
+    Vectors.copy(v.reshape(p, 1), column);
+    columnOut = Vectors.column(type, p);
     Vectors.copy(b.reshape(p, 1), r);
     Vectors.copy(r, d);
     rz = Vectors.dot(r, r);
@@ -129,9 +134,15 @@ public class SolverBenchmark {
     return Nd4j.createFromArray(e).castTo(type);
   }
 
-  /** Baseline: one product with A = G + &delta; I. */
+  /** Baseline: one product with A = G + &delta; I on p &times; 1 columns (CG's vectors). */
   @Benchmark
   public INDArray matvec() {
+    return a.apply(column, columnOut);
+  }
+
+  /** One product with A on rank-1 vectors (reshaped to columns inside the operator). */
+  @Benchmark
+  public INDArray matvecRank1() {
     return a.apply(v, out);
   }
 

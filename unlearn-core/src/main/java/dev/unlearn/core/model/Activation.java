@@ -88,27 +88,4 @@ public enum Activation {
         + 4.84406305325125486048E3;
     return x + x * s * (p / q);
   }
-
-  /**
-   * tanh to float32 accuracy (relative error &le; 3e-7), branch-free, about 1 ns: the rational
-   * approximation of Eigen's {@code ptanh_float} (a degree 13/6 odd/even pair on x clamped to
-   * &plusmn;7.9053, where float tanh rounds to &plusmn;1), evaluated in double. Used by the float32
-   * kernels only. NaN propagates.
-   */
-  static double tanhFloat(double x) {
-    double c = Math.max(-7.90531110763549805, Math.min(7.90531110763549805, x));
-    double x2 = c * c;
-    double p = -2.76076847742355e-16;
-    p = p * x2 + 2.00018790482477e-13;
-    p = p * x2 - 8.60467152213735e-11;
-    p = p * x2 + 5.12229709037114e-08;
-    p = p * x2 + 1.48572235717979e-05;
-    p = p * x2 + 6.37261928875436e-04;
-    p = p * x2 + 4.89352455891786e-03;
-    double q = 1.19825839466702e-06;
-    q = q * x2 + 1.18534705686654e-04;
-    q = q * x2 + 2.26843463243900e-03;
-    q = q * x2 + 4.89352518554385e-03;
-    return c * p / q;
-  }
 }
