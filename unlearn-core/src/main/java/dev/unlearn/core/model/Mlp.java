@@ -57,6 +57,10 @@ public final class Mlp implements Model {
     return net.sizes.clone();
   }
 
+  Network net() {
+    return net;
+  }
+
   public Activation activation() {
     return net.activation;
   }

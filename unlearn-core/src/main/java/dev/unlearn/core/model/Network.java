@@ -20,6 +20,8 @@ final class Network {
   final int[] wOff; // index l = 1..L
   final int[] bOff;
   final int numParameters;
+  /** The off-heap buffers of this network's points, handed from point to point. */
+  final BufferPool pool = new BufferPool();
 
   Network(int[] sizes, Activation activation) {
     this.sizes = sizes.clone();

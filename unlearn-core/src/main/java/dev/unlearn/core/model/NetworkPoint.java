@@ -6,6 +6,7 @@ import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,22 +36,28 @@ final class NetworkPoint implements ModelPoint {
   private final int numLayers;
   private final int[] s;
 
-  private final Buf th; // owned copy of theta
-  private final INDArray[] w; // W_l views into th
+  private final double[] thetaD; // owned copy of theta (float64 models)
+  private final float[] thetaF; // owned copy of theta (float32 models)
   private final INDArray x; // features in the model's type (may be a view)
-  private final Buf[] z;
-  private final Buf[] a; // a[0] = null (X); a[l] for hidden l
-  private final Buf[] f1;
-  private final Buf sm;
-  private final Buf[] d;
-  private final Buf[] e;
   private final double[] losses;
   private final double[] acc; // column-sum scratch
+  private final BufferPool pool;
 
+  /** The buffers this point computed into last; valid while {@code lease.owner} is this point. */
+  Lease lease;
   private boolean backwardDone;
-  private Buf[] curv; // E * f''(Z), exact HVP only (null entries for RELU)
-  private INDArray gradient;
-  private Workspace ws;
+  private boolean curvatureDone;
+  private Workspace ws; // blocks r > 1 (r = 1 uses the lease's)
+
+  // The current lease's buffers, set by enter(); see Lease.
+  private Buf th;
+  private INDArray[] w;
+  private Buf[] z;
+  private Buf[] a;
+  private Buf[] f1;
+  private Buf sm;
+  private Buf[] d;
+  private Buf[] e;
 
   NetworkPoint(Model model, Network net, INDArray theta, Dataset data, double l2) {
     this.model = model;
@@ -65,38 +72,125 @@ final class NetworkPoint implements ModelPoint {
     this.n = data.size();
     this.numLayers = net.layers;
     this.s = net.sizes;
-    long len = net.numParameters + 2L * n * s[numLayers] + (long) n * s[numLayers];
-    for (int l = 1; l < numLayers; l++) {
-      len += 5L * n * s[l]; // z, a, f1, e, d
+    this.pool = net.pool;
+    if (f64) {
+      thetaD = theta.toDoubleVector();
+      thetaF = null;
+    } else {
+      thetaF = theta.toFloatVector();
+      thetaD = null;
     }
-    Buf.Arena arena = new Buf.Arena(type, len);
-    this.th = arena.take(1, net.numParameters);
-    copyInto(theta, th);
-    int bad = f64 ? Kernels64.firstNonFinite(th.d, th.length) : Kernels32.firstNonFinite(th.f, th.length);
+    int bad = -1;
+    for (int q = 0; q < net.numParameters && bad < 0; q++) {
+      if (!Double.isFinite(f64 ? thetaD[q] : thetaF[q])) {
+        bad = q;
+      }
+    }
     InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
         bad < 0 ? "" : theta.getDouble(bad));
     this.x = data.features(type);
-    this.w = new INDArray[numLayers + 1];
-    this.z = new Buf[numLayers + 1];
-    this.a = new Buf[numLayers + 1];
-    this.f1 = new Buf[numLayers + 1];
-    this.d = new Buf[numLayers + 1];
-    this.e = new Buf[numLayers + 1];
-    for (int l = 1; l <= numLayers; l++) {
-      w[l] = th.view(net.wOff[l], s[l - 1], s[l]).arr;
-      z[l] = arena.take(n, s[l]);
-      if (l < numLayers) {
-        a[l] = arena.take(n, s[l]);
-        f1[l] = arena.take(n, s[l]);
-        e[l] = arena.take(n, s[l]);
-        d[l] = arena.take(n, s[l]);
+    this.losses = new double[n];
+    this.acc = new double[Arrays.stream(s).max().getAsInt()];
+    enter();
+    exit();
+  }
+
+  /**
+   * The off-heap buffers of one point of a network on n rows: the owned copy of &theta;, the forward
+   * and backward intermediates, the curvature terms (exact HVP, on first use) and the R-pass
+   * workspace of single directions (on first use), in one allocation each. Pooled by {@link
+   * BufferPool}; the fields below are guarded by the pool's monitor.
+   */
+  static final class Lease {
+    final int n;
+    final DataType type;
+    final Buf th;
+    final INDArray[] w;
+    final Buf[] z;
+    final Buf[] a;
+    final Buf[] f1;
+    final Buf sm;
+    final Buf[] d;
+    final Buf[] e;
+    Buf[] curv;
+    Workspace ws1;
+    WeakReference<NetworkPoint> owner = new WeakReference<>(null);
+    boolean busy;
+    boolean fresh; // set by begin(): handed to a new owner, whose forward pass must run
+    long lastUsed;
+
+    Lease(Network net, int n, DataType type) {
+      this.n = n;
+      this.type = type;
+      int layers = net.layers;
+      int[] s = net.sizes;
+      long len = net.numParameters + 2L * n * s[layers] + (long) n * s[layers];
+      for (int l = 1; l < layers; l++) {
+        len += 5L * n * s[l]; // z, a, f1, e, d
+      }
+      Buf.Arena arena = new Buf.Arena(type, len);
+      th = arena.take(1, net.numParameters);
+      w = new INDArray[layers + 1];
+      z = new Buf[layers + 1];
+      a = new Buf[layers + 1];
+      f1 = new Buf[layers + 1];
+      d = new Buf[layers + 1];
+      e = new Buf[layers + 1];
+      for (int l = 1; l <= layers; l++) {
+        w[l] = th.view(net.wOff[l], s[l - 1], s[l]).arr;
+        z[l] = arena.take(n, s[l]);
+        if (l < layers) {
+          a[l] = arena.take(n, s[l]);
+          f1[l] = arena.take(n, s[l]);
+          e[l] = arena.take(n, s[l]);
+          d[l] = arena.take(n, s[l]);
+        }
+      }
+      sm = arena.take(n, s[layers]);
+      d[layers] = arena.take(n, s[layers]);
+    }
+  }
+
+  /**
+   * Makes this point's buffers resident (taking a lease and running the forward pass if it has
+   * none, or lost it to another point) and marks them in use until {@link #exit}.
+   */
+  private void enter() {
+    Lease l = pool.begin(this, n, type, () -> new Lease(net, n, type));
+    boolean fresh = l.fresh;
+    lease = l;
+    th = l.th;
+    w = l.w;
+    z = l.z;
+    a = l.a;
+    f1 = l.f1;
+    sm = l.sm;
+    d = l.d;
+    e = l.e;
+    if (fresh) {
+      try {
+        forward();
+      } catch (RuntimeException ex) {
+        pool.end(l);
+        throw ex;
       }
     }
+  }
+
+  private void exit() {
+    pool.end(lease);
+  }
+
+  /** Fills th from the owned copy of theta, then the forward pass and the softmax head. */
+  private void forward() {
+    backwardDone = false;
+    curvatureDone = false;
+    if (f64) {
+      th.d.duplicate().put(thetaD);
+    } else {
+      th.f.duplicate().put(thetaF);
+    }
     int k = s[numLayers];
-    sm = arena.take(n, k);
-    d[numLayers] = arena.take(n, k);
-    this.losses = new double[n];
-    this.acc = new double[Arrays.stream(s).max().getAsInt() * 1];
     int[] labels = data.labels();
     for (int l = 1; l <= numLayers; l++) {
       Nd4j.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
@@ -204,12 +298,22 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public INDArray logits() {
-    return z[numLayers].arr.dup();
+    enter();
+    try {
+      return z[numLayers].arr.dup();
+    } finally {
+      exit();
+    }
   }
 
   @Override
   public INDArray probabilities() {
-    return sm.arr.dup();
+    enter();
+    try {
+      return sm.arr.dup();
+    } finally {
+      exit();
+    }
   }
 
   @Override
@@ -218,7 +322,11 @@ final class NetworkPoint implements ModelPoint {
     for (double v : losses) {
       sum += v;
     }
-    double sq = f64 ? Kernels64.sumSquares(th.d, th.length) : Kernels32.sumSquares(th.f, th.length);
+    double sq = 0;
+    for (int q = 0; q < net.numParameters; q++) {
+      double t = f64 ? thetaD[q] : thetaF[q];
+      sq += t * t;
+    }
     return sum / n + 0.5 * l2 * sq;
   }
 
@@ -244,13 +352,26 @@ final class NetworkPoint implements ModelPoint {
   }
 
   private void ensureCurvature() {
-    if (curv != null) {
+    if (curvatureDone) {
       return;
     }
-    Buf[] c = new Buf[numLayers + 1];
+    if (lease.curv == null) {
+      Buf[] buffers = new Buf[numLayers + 1];
+      if (net.activation != Activation.RELU && numLayers > 1) {
+        long len = 0;
+        for (int l = 1; l < numLayers; l++) {
+          len += (long) n * s[l];
+        }
+        Buf.Arena arena = new Buf.Arena(type, len);
+        for (int l = 1; l < numLayers; l++) {
+          buffers[l] = arena.take(n, s[l]);
+        }
+      }
+      lease.curv = buffers;
+    }
+    Buf[] c = lease.curv;
     if (net.activation != Activation.RELU) {
       for (int l = 1; l < numLayers; l++) {
-        c[l] = Buf.create(type, n, s[l]);
         int len = n * s[l];
         if (f64) {
           Kernels64.curvature(net.activation, e[l].d, z[l].d, a[l].d, f1[l].d, len, c[l].d);
@@ -259,7 +380,7 @@ final class NetworkPoint implements ModelPoint {
         }
       }
     }
-    curv = c;
+    curvatureDone = true;
   }
 
   private INDArray input(int l) {
@@ -268,6 +389,15 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public INDArray gradient() {
+    enter();
+    try {
+      return computeGradient();
+    } finally {
+      exit();
+    }
+  }
+
+  private INDArray computeGradient() {
     ensureBackward();
     INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
     Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
@@ -294,6 +424,16 @@ final class NetworkPoint implements ModelPoint {
         && logitGradients.rows() == n && logitGradients.columns() == k,
         "logit gradients (shape %s) must be n x k = %d x %d",
         logitGradients == null ? "null" : Arrays.toString(logitGradients.shape()), n, k);
+    enter();
+    try {
+      return computeBackpropagate(logitGradients);
+    } finally {
+      exit();
+    }
+  }
+
+  private INDArray computeBackpropagate(INDArray logitGradients) {
+    int k = s[numLayers];
     // The backward pass of gradient(), seeded with U instead of (S - Y)/n, into fresh buffers.
     Buf[] dd = new Buf[numLayers + 1];
     dd[numLayers] = Buf.copyOf(logitGradients.castTo(type), n, k);
@@ -326,6 +466,15 @@ final class NetworkPoint implements ModelPoint {
     long size = (long) n * net.numParameters;
     InvalidInputException.check(size <= Integer.MAX_VALUE,
         "per-example gradient size (n x p = %d) must be <= %d", size, Integer.MAX_VALUE);
+    enter();
+    try {
+      return computePerExampleGradients();
+    } finally {
+      exit();
+    }
+  }
+
+  private INDArray computePerExampleGradients() {
     ensureBackward();
     Buf out = Buf.create(type, n, net.numParameters);
     Buf x0 = Buf.copyOf(x, n, s[0]);
@@ -380,15 +529,34 @@ final class NetworkPoint implements ModelPoint {
   /** The R-pass: exact Hessian (exact = true) or Gauss-Newton products for a block of r directions. */
   private INDArray rop(INDArray v, INDArray out, boolean exact) {
     int r = width(v);
+    enter();
+    try {
+      return computeRop(v, out, exact, r);
+    } finally {
+      exit();
+    }
+  }
+
+  private INDArray computeRop(INDArray v, INDArray out, boolean exact, int r) {
     ensureBackward();
+    Buf[] curv = null;
     if (exact) {
       ensureCurvature();
+      curv = lease.curv;
     }
-    if (ws == null || ws.r != r) {
-      ws = null; // release the old buffers before allocating
-      ws = new Workspace(r);
+    Workspace k;
+    if (r == 1) {
+      if (lease.ws1 == null) {
+        lease.ws1 = new Workspace(net, n, type, 1);
+      }
+      k = lease.ws1;
+    } else {
+      if (ws == null || ws.r != r) {
+        ws = null; // release the old buffers before allocating
+        ws = new Workspace(net, n, type, r);
+      }
+      k = ws;
     }
-    Workspace k = ws;
     copyInto(v, k.v);
     int p = net.numParameters;
     if (r > 1) {
@@ -483,27 +651,29 @@ final class NetworkPoint implements ModelPoint {
   }
 
   /** Work buffers of the R-passes for blocks of r directions, in one allocation. */
-  private final class Workspace {
+  static final class Workspace {
     final int r;
     final Buf v; // p x r
     final Buf o; // p x r
-    final Buf[] rz = new Buf[numLayers + 1]; // (n r) x s_l
-    final Buf[] ra = new Buf[numLayers + 1];
-    final Buf[] rd = new Buf[numLayers + 1];
-    final INDArray[] rzWide = new INDArray[numLayers + 1]; // n x (r s_l) views
-    final INDArray[] raWide = new INDArray[numLayers + 1];
-    final INDArray[] rdWide = new INDArray[numLayers + 1];
-    final INDArray[] vW = new INDArray[numLayers + 1]; // r == 1: W_l block of v
-    final INDArray[] oW = new INDArray[numLayers + 1];
-    final Buf[] vp1 = new Buf[numLayers + 1]; // r > 1
-    final Buf[] vp2 = new Buf[numLayers + 1];
-    final Buf[] g1 = new Buf[numLayers + 1];
-    final Buf[] g2 = new Buf[numLayers + 1];
-    final Buf[] gb = new Buf[numLayers + 1];
+    final Buf[] rz; // (n r) x s_l
+    final Buf[] ra;
+    final Buf[] rd;
+    final INDArray[] rzWide; // n x (r s_l) views
+    final INDArray[] raWide;
+    final INDArray[] rdWide;
+    final INDArray[] vW; // r == 1: W_l block of v
+    final INDArray[] oW;
+    final Buf[] vp1; // r > 1
+    final Buf[] vp2;
+    final Buf[] g1;
+    final Buf[] g2;
+    final Buf[] gb;
     final double[] acc;
 
-    Workspace(int r) {
+    Workspace(Network net, int n, DataType type, int r) {
       this.r = r;
+      int numLayers = net.layers;
+      int[] s = net.sizes;
       int p = net.numParameters;
       int widest = Arrays.stream(s).max().getAsInt();
       InvalidInputException.check((long) n * r * widest <= Integer.MAX_VALUE && (long) p * r <= Integer.MAX_VALUE,
@@ -520,6 +690,20 @@ final class NetworkPoint implements ModelPoint {
       }
       Buf.Arena arena = new Buf.Arena(type, len);
       acc = new double[r * widest];
+      int m = numLayers + 1;
+      rz = new Buf[m];
+      ra = new Buf[m];
+      rd = new Buf[m];
+      rzWide = new INDArray[m];
+      raWide = new INDArray[m];
+      rdWide = new INDArray[m];
+      vW = new INDArray[m];
+      oW = new INDArray[m];
+      vp1 = new Buf[m];
+      vp2 = new Buf[m];
+      g1 = new Buf[m];
+      g2 = new Buf[m];
+      gb = new Buf[m];
       v = arena.take(p, r);
       o = arena.take(p, r);
       for (int l = 1; l <= numLayers; l++) {
