@@ -4,9 +4,8 @@
  * dev.unlearn.benchmarks.jmh.SolverBenchmark}), the competition's forgetting score ({@link
  * dev.unlearn.benchmarks.jmh.ForgettingScoreBenchmark}) and the GEMM ceiling that limits them all
  * ({@link dev.unlearn.benchmarks.jmh.GemmBenchmark}). Each class keeps the gradient (or the raw
- * GEMM) as its baseline beside the code under test. The amortised deletion request of the
- * second-order unlearners belongs in a class {@code DeletionBenchmark} here, on the same {@link
- * dev.unlearn.benchmarks.jmh.Problem}s, with retraining as its baseline. Built into {@code
+ * GEMM) as its baseline beside the code under test; the amortised deletion requests ({@link
+ * dev.unlearn.benchmarks.jmh.DeletionBenchmark}) have retraining as theirs. Built into {@code
  * unlearn-benchmarks/target/benchmarks.jar}; run by {@code unlearn-benchmarks/run-benchmarks.sh}.
  * May use every Unlearn module and JMH.
  */

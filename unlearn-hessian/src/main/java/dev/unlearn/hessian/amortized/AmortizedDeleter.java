@@ -15,6 +15,7 @@ import dev.unlearn.hessian.operator.CurvatureOperator;
 import dev.unlearn.hessian.operator.Operators;
 import dev.unlearn.hessian.solve.PreparedInverse;
 import dev.unlearn.hessian.solve.Solvers;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -181,7 +182,18 @@ public final class AmortizedDeleter {
   private INDArray scaledBaseGradient;
   private INDArray forgetSum;
   private PreparedInverse inverse; // C^-1 of the low-rank and Fisher methods
-  private INDArray lowerInverse; // L^-1 for C = L L^T (CHOLESKY)
+  private INDArray denseInverse; // C^-1 = L^-T L^-1 for C = L L^T (CHOLESKY): one gemv per apply
+  // CHOLESKY with n p <= INFLUENCE_LIMIT: for every original training row i, its term
+  // g_i = grad l_i(theta_0) + l2 theta_0 (rows of `terms`, n x p) and C^-1 g_i (columns of
+  // `influence`, p x n), computed once per preparation. The step is linear in these fixed terms,
+  // C^-1 grad L_R(theta_0) = (C^-1 n_b grad L_S(theta_0) - sum_F C^-1 g_i) / n_r, so a request then
+  // sums |F_new| columns and evaluates nothing: O(|F_new| p) work instead of a gradient and a
+  // p x p product.
+  static final long INFLUENCE_LIMIT = 1L << 24;
+  private INDArray terms;
+  private INDArray influence;
+  private double[] inverseBaseGradient;
+  private double[] inverseForgetSum;
 
   private AmortizedDeleter(Model model, Dataset train, INDArray theta, Options options) {
     this.model = model;
@@ -227,8 +239,21 @@ public final class AmortizedDeleter {
     meter.gradient(keep.length);
     scaledBaseGradient = g.muli(keep.length);
     forgetSum = Nd4j.zeros(DataType.DOUBLE, scaledBaseGradient.length());
-    lowerInverse = null;
+    denseInverse = null;
     inverse = prepareInverse(at, set, meter);
+    terms = null;
+    influence = null;
+    int p = model.numParameters();
+    if (denseInverse != null && (long) train.size() * p <= INFLUENCE_LIMIT) {
+      INDArray all = model.at(theta, train).perExampleGradients().castTo(DataType.DOUBLE).dup('c');
+      meter.gradient(train.size());
+      all.addiRowVector(theta.castTo(DataType.DOUBLE).mul(model.l2()));
+      influence = Nd4j.create(DataType.DOUBLE, new long[] {p, train.size()}, 'f');
+      Nd4j.gemm(denseInverse, all, influence, false, true, 1.0, 0.0);
+      terms = all;
+      inverseBaseGradient = applyInverse(scaledBaseGradient).toDoubleVector();
+      inverseForgetSum = new double[p];
+    }
     base = theta.dup();
     baseRows = keep.length;
     deletedSinceBase = 0;
@@ -241,13 +266,16 @@ public final class AmortizedDeleter {
     double floor = model.l2() + delta;
     switch (options.method()) {
       case CHOLESKY -> {
-        // C = L L^T; keep W = L^-1 (dense, lower) so that each apply C^-1 b = W^T (W b) is two
-        // matrix-vector products instead of two blocked triangular solves
+        // C = L L^T; keep C^-1 = L^-T L^-1 densely (symmetric, computed once) so that each apply is
+        // one matrix-vector product: two triangular solves or two products with L^-1 cost twice
+        // the memory traffic, and the apply dominates a request (JMH DeletionBenchmark)
         CurvatureOperator h = Operators.hessian(at);
         INDArray dense = (delta > 0 ? h.damped(delta) : h).toDense().castTo(DataType.DOUBLE);
         meter.hvps(h.matvecs());
         INDArray l = Factorizations.cholesky(dense, "the Hessian + damping");
-        lowerInverse = Factorizations.lowerSolve(l, Nd4j.eye(p).castTo(DataType.DOUBLE));
+        INDArray lowerInverse = Factorizations.lowerSolve(l, Nd4j.eye(p).castTo(DataType.DOUBLE));
+        denseInverse = Nd4j.create(DataType.DOUBLE, new long[] {p, p}, 'f');
+        Nd4j.gemm(lowerInverse, lowerInverse, denseInverse, true, false, 1.0, 0.0);
         return null;
       }
       case NYSTROM, LANCZOS -> {
@@ -283,13 +311,11 @@ public final class AmortizedDeleter {
 
   /** C<sup>-1</sup> b for a double vector b, as a new double vector. */
   private INDArray applyInverse(INDArray b) {
-    if (lowerInverse != null) {
+    if (denseInverse != null) {
       long p = b.length();
       INDArray col = b.reshape(p, 1).dup('f');
-      INDArray t = Nd4j.create(DataType.DOUBLE, new long[] {p, 1}, 'f');
-      Nd4j.gemm(lowerInverse, col, t, false, false, 1.0, 0.0);
       INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {p, 1}, 'f');
-      Nd4j.gemm(lowerInverse, t, x, true, false, 1.0, 0.0);
+      Nd4j.gemm(denseInverse, col, x, false, false, 1.0, 0.0);
       return x.reshape(p);
     }
     return inverse.solve(b.castTo(model.dataType())).castTo(DataType.DOUBLE);
@@ -370,16 +396,39 @@ public final class AmortizedDeleter {
       rebase(meter);
       reprepared = true;
     }
-    // the new rows' share of the running sum: |new| grad L_new(theta_0) = sum (grad l_i + l2 theta_0)
-    INDArray gNew = model.gradient(base, train.rows(sorted)).castTo(DataType.DOUBLE);
-    meter.gradient(sorted.length);
-    Vectors.axpy(sorted.length, gNew, forgetSum);
+    if (influence != null) {
+      // the precomputed terms of the new rows: no model evaluation (see INFLUENCE_LIMIT)
+      DoubleBuffer inf = influence.data().asNioDouble();
+      DoubleBuffer g = terms.data().asNioDouble();
+      DoubleBuffer sum = forgetSum.data().asNioDouble();
+      int p = inverseForgetSum.length;
+      for (int i : sorted) {
+        int from = i * p;
+        for (int j = 0; j < p; j++) {
+          inverseForgetSum[j] += inf.get(from + j);
+          sum.put(j, sum.get(j) + g.get(from + j));
+        }
+      }
+    } else {
+      // the new rows' share of the running sum: |new| grad L_new(theta_0) = sum (grad l_i + l2 theta_0)
+      INDArray gNew = model.gradient(base, train.rows(sorted)).castTo(DataType.DOUBLE);
+      meter.gradient(sorted.length);
+      Vectors.axpy(sorted.length, gNew, forgetSum);
+    }
     for (int i : sorted) {
       deleted[i] = true;
     }
     remaining = after;
     deletedSinceBase += sorted.length;
     int nr = baseRows - deletedSinceBase;
+    if (influence != null && options.correctionIterations() == 0) {
+      double[] t = base.toDoubleVector();
+      for (int j = 0; j < t.length; j++) {
+        t[j] -= (inverseBaseGradient[j] - inverseForgetSum[j]) / nr;
+      }
+      theta = Nd4j.createFromArray(t).castTo(model.dataType());
+      return new DeletionResult(theta, meter.stop(), sorted, remaining, reprepared, Double.NaN);
+    }
     INDArray retainGradient = scaledBaseGradient.sub(forgetSum).divi(nr); // grad L_R(theta_0)
     double residual = Double.NaN;
     INDArray step;
