@@ -166,7 +166,9 @@ class EvaluationHarnessTest {
     assertThat(second.timings().retrainedLoaded()).isEqualTo(3);
     assertThat(second.timings().originalFromCache()).isTrue();
     assertThat(second.reference()).isEqualTo(first.reference());
-    assertThat(second.retrainSeconds()).isEqualTo(first.retrainSeconds());
+    // the reference time is re-measured warm on every run (not taken from the cache), see
+    // EvaluationHarness: only the models and the scores are reused
+    assertThat(second.retrainSeconds()).isPositive();
     for (int m = 0; m < 2; m++) {
       assertThat(second.methods().get(m).scores()).isEqualTo(first.methods().get(m).scores());
     }
