@@ -1,5 +1,7 @@
 package dev.unlearn.core.lm;
 
+import dev.unlearn.core.model.Problems;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,7 @@ class CanaryExposureTest {
   private final CharVocabulary vocab = CharVocabulary.standard();
   private final CharNgramModel model = CharNgramModel.of(41, 4, 3, 6);
   private final INDArray theta = Nd4j.createFromArray(
-      Oracles.gaussianVector(SEED, model.numParameters(), 0.7));
+      Problems.gaussianVector(SEED, model.numParameters(), 0.7));
 
   /** Oracle: -ln p of every character from the plain-Java reference forward pass. */
   private double referenceNll(String text) {
@@ -32,10 +34,10 @@ class CanaryExposureTest {
         ctx[t][j] = t - k + j < 0 ? 0 : ids[t - k + j];
       }
     }
-    double[][] z = Oracles.referenceLogits(Oracles.arr(theta), 41, k, 3, 6, ctx);
+    double[][] z = Oracles.referenceLogits(Problems.arr(theta), 41, k, 3, 6, ctx);
     double nll = 0;
     for (int t = 0; t < ids.length; t++) {
-      nll -= Math.log(Oracles.softmax(z[t])[ids[t]]);
+      nll -= Math.log(Problems.softmax(z[t])[ids[t]]);
     }
     return nll;
   }

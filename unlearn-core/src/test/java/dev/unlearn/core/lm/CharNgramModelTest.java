@@ -1,7 +1,9 @@
 package dev.unlearn.core.lm;
 
-import static dev.unlearn.core.lm.Oracles.arr;
-import static dev.unlearn.core.lm.Oracles.relErr;
+import dev.unlearn.core.model.Problems;
+
+import static dev.unlearn.core.model.Problems.arr;
+import static dev.unlearn.core.model.Problems.relErr;
 import static dev.unlearn.core.lm.Oracles.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +49,7 @@ class CharNgramModelTest {
     model = CharNgramModel.of(V, K, E, H).withL2(L2);
     p = model.numParameters();
     data = Oracles.randomExamples(seed, N, K, V);
-    theta = Oracles.gaussianVector(seed + 1, p, 0.5);
+    theta = Problems.gaussianVector(seed + 1, p, 0.5);
     th = vec(theta);
   }
 
@@ -56,7 +58,7 @@ class CharNgramModelTest {
   }
 
   double[] randomV(long salt) {
-    return Oracles.gaussianVector(seed + salt, p, 1.0);
+    return Problems.gaussianVector(seed + salt, p, 1.0);
   }
 
   double[] hvp(double[] v) {
@@ -75,7 +77,7 @@ class CharNgramModelTest {
       e.putScalar(q, 1.0);
       cols[q] = arr(exact ? at.hessianVectorProduct(e) : at.gaussNewtonVectorProduct(e));
     }
-    return Oracles.transpose(cols);
+    return Problems.transpose(cols);
   }
 
   @Test
@@ -88,15 +90,15 @@ class CharNgramModelTest {
 
   @Test
   void gradientMatchesFiniteDifferencesOfLoss() {
-    double err = relErr(Oracles.gradient(model, theta, data),
-        Oracles.fdGradient(model, theta, data, 1e-5));
+    double err = relErr(Problems.gradient(model, theta, data),
+        Problems.fdGradient(model, theta, data, 1e-5));
     report("gradient vs FD(loss) rel err", err);
     assertThat(err).isLessThanOrEqualTo(1e-6);
   }
 
   @Test
   void backpropagateIsTheGradientOfTheLogitPairing() {
-    double[] u = Oracles.gaussianVector(seed + 77, N * V, 1.0);
+    double[] u = Problems.gaussianVector(seed + 77, N * V, 1.0);
     INDArray uu = Nd4j.createFromArray(u).reshape(N, V);
     double[] g = arr(model.at(th, data).backpropagate(uu));
     double worst = 0;
@@ -110,7 +112,7 @@ class CharNgramModelTest {
         minus[i] -= h * v[i];
       }
       double fd = (pairing(plus, u) - pairing(minus, u)) / (2 * h);
-      worst = Math.max(worst, Math.abs(Oracles.dot(g, v) - fd) / Math.abs(fd));
+      worst = Math.max(worst, Math.abs(Problems.dot(g, v) - fd) / Math.abs(fd));
     }
     report("backpropagate vs FD(<U, f>) rel err", worst);
     assertThat(worst).isLessThanOrEqualTo(1e-6);
@@ -128,14 +130,14 @@ class CharNgramModelTest {
   /** sum_i <u_i, f(x_i; t)> with the logits of the independent reference forward pass. */
   private double pairing(double[] t, double[] u) {
     double[][] z = Oracles.referenceLogits(t, V, K, E, H, Oracles.contexts(data));
-    return Oracles.dot(Oracles.flatten(z), u);
+    return Problems.dot(Problems.flatten(z), u);
   }
 
   @Test
   void hvpMatchesFiniteDifferencesOfGradient() {
     for (int t = 0; t < 3; t++) {
       double[] v = randomV(10 + t);
-      double err = relErr(hvp(v), Oracles.fdHvp(model, theta, data, v, 1e-5));
+      double err = relErr(hvp(v), Problems.fdHvp(model, theta, data, v, 1e-5));
       report("HVP vs FD(gradient) rel err", err);
       assertThat(err).isLessThanOrEqualTo(1e-6);
     }
@@ -145,15 +147,15 @@ class CharNgramModelTest {
   void denseHessianFromHvpsIsSymmetricAndMatchesFiniteDifferenceHessian() {
     assertThat(p).isLessThanOrEqualTo(1000);
     double[][] h = denseFromProducts(true);
-    double asym = relErr(h, Oracles.transpose(h));
-    double[][] fd = Oracles.fdHessian(model, theta, data, 1e-5);
+    double asym = relErr(h, Problems.transpose(h));
+    double[][] fd = Problems.fdHessian(model, theta, data, 1e-5);
     double err = relErr(h, fd);
     report("dense Hessian from HVPs asymmetry", asym);
     report("dense Hessian from HVPs vs FD Hessian rel err", err);
     assertThat(asym).isLessThanOrEqualTo(1e-10);
     assertThat(err).isLessThanOrEqualTo(1e-6);
     double[] v = randomV(20);
-    double hvErr = relErr(hvp(v), Oracles.matVec(fd, v));
+    double hvErr = relErr(hvp(v), Problems.matVec(fd, v));
     report("HVP vs dense FD Hessian times v rel err", hvErr);
     assertThat(hvErr).isLessThanOrEqualTo(1e-6);
     // The E-W1 cross block is not zero: the bilinear coupling of the lookup and the first layer.
@@ -171,10 +173,10 @@ class CharNgramModelTest {
   void hessianAndGaussNewtonAreSymmetricBilinearForms() {
     double[] u = randomV(30);
     double[] v = randomV(31);
-    double a = Oracles.dot(u, hvp(v));
-    double b = Oracles.dot(v, hvp(u));
-    double ga = Oracles.dot(u, ggn(v));
-    double gb = Oracles.dot(v, ggn(u));
+    double a = Problems.dot(u, hvp(v));
+    double b = Problems.dot(v, hvp(u));
+    double ga = Problems.dot(u, ggn(v));
+    double gb = Problems.dot(v, ggn(u));
     double asym = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
     double gasym = Math.abs(ga - gb) / Math.max(Math.abs(ga), Math.abs(gb));
     report("u^T H v vs v^T H u rel diff", asym);
@@ -204,7 +206,7 @@ class CharNgramModelTest {
     double[][] z = Oracles.referenceLogits(theta, V, K, E, H, ctx);
     double[][] g = new double[p][p];
     for (int i = 0; i < N; i++) {
-      double[] s = Oracles.softmax(z[i]);
+      double[] s = Problems.softmax(z[i]);
       double[][] hj = new double[V][p];
       for (int c = 0; c < V; c++) {
         for (int d = 0; d < V; d++) {
@@ -234,7 +236,7 @@ class CharNgramModelTest {
     for (int t = 0; t < 20; t++) {
       double[] v = randomV(100 + t);
       minQuad = Math.min(minQuad,
-          Oracles.dot(v, arr(at.gaussNewtonVectorProduct(vec(v)))) / Oracles.dot(v, v));
+          Problems.dot(v, arr(at.gaussNewtonVectorProduct(vec(v)))) / Problems.dot(v, v));
     }
     report("min v^T G v / v^T v over 20 random v (l2 = 0)", minQuad);
     assertThat(minQuad).isGreaterThanOrEqualTo(0.0);
@@ -282,15 +284,15 @@ class CharNgramModelTest {
     double sum = 0;
     Tolerance tol = Tolerance.forType(DataType.DOUBLE);
     for (int i = 0; i < N; i++) {
-      double[] s = Oracles.softmax(z[i]);
+      double[] s = Problems.softmax(z[i]);
       refLosses[i] = -Math.log(s[data.label(i)]);
       sum += refLosses[i];
       tol.assertClose(Arrays.copyOfRange(logits, i * V, (i + 1) * V), z[i]);
       tol.assertClose(Arrays.copyOfRange(probs, i * V, (i + 1) * V), s);
     }
     tol.assertClose(losses, refLosses);
-    tol.assertClose(arr(model.logits(th, data.features())), Oracles.flatten(z));
-    tol.assertClose(at.loss(), sum / N + 0.5 * L2 * Oracles.dot(theta, theta));
+    tol.assertClose(arr(model.logits(th, data.features())), Problems.flatten(z));
+    tol.assertClose(at.loss(), sum / N + 0.5 * L2 * Problems.dot(theta, theta));
     report("per-example losses vs reference rel err", relErr(losses, refLosses));
   }
 
@@ -343,7 +345,7 @@ class CharNgramModelTest {
     assertThat(at.hessianVectorProduct(vec(cols[0]).reshape(p, 1), out)).isSameAs(out);
     worst = Math.max(worst, relErr(arr(out), hvp(cols[0])));
     worst = Math.max(worst, relErr(arr(at.hessianVectorProduct(b.getColumn(2))), hvp(cols[2])));
-    assertThat(arr(b)).containsExactly(Oracles.flatten(block));
+    assertThat(arr(b)).containsExactly(Problems.flatten(block));
     report("block (p x 4) vs column-by-column products, worst rel err", worst);
     assertThat(worst).isLessThanOrEqualTo(1e-12);
   }

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Seeded small problems and plain-Java oracles (finite differences, dense algebra) for model tests. */
-final class Problems {
+public final class Problems {
   private Problems() {}
 
   /** Gaussian features n x d and uniform labels in [0, k). */
@@ -25,13 +25,13 @@ final class Problems {
     return Dataset.of(Nd4j.createFromArray(x), y, k);
   }
 
-  static double gaussian(SplittableRandom rng) {
+  public static double gaussian(SplittableRandom rng) {
     double u = rng.nextDouble();
     double v = rng.nextDouble();
     return Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v);
   }
 
-  static double[] gaussianVector(long seed, int p, double scale) {
+  public static double[] gaussianVector(long seed, int p, double scale) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] v = new double[p];
     for (int i = 0; i < p; i++) {
@@ -44,7 +44,7 @@ final class Problems {
     return Nd4j.createFromArray(v).castTo(type);
   }
 
-  static double[] arr(INDArray a) {
+  public static double[] arr(INDArray a) {
     return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
   }
 
@@ -71,16 +71,16 @@ final class Problems {
     return c;
   }
 
-  static double loss(Model m, double[] theta, Dataset data) {
+  public static double loss(Model m, double[] theta, Dataset data) {
     return m.loss(vec(theta, m.dataType()), data);
   }
 
-  static double[] gradient(Model m, double[] theta, Dataset data) {
+  public static double[] gradient(Model m, double[] theta, Dataset data) {
     return arr(m.gradient(vec(theta, m.dataType()), data));
   }
 
   /** Central differences of the loss, step h per coordinate. */
-  static double[] fdGradient(Model m, double[] theta, Dataset data, double h) {
+  public static double[] fdGradient(Model m, double[] theta, Dataset data, double h) {
     double[] g = new double[theta.length];
     for (int q = 0; q < theta.length; q++) {
       double[] tp = theta.clone();
@@ -93,7 +93,7 @@ final class Problems {
   }
 
   /** Central difference of the gradient along v. */
-  static double[] fdHvp(Model m, double[] theta, Dataset data, double[] v, double h) {
+  public static double[] fdHvp(Model m, double[] theta, Dataset data, double[] v, double h) {
     double[] tp = theta.clone();
     double[] tm = theta.clone();
     for (int q = 0; q < theta.length; q++) {
@@ -110,7 +110,7 @@ final class Problems {
   }
 
   /** Dense Hessian, column q = central difference of the gradient along e_q. */
-  static double[][] fdHessian(Model m, double[] theta, Dataset data, double h) {
+  public static double[][] fdHessian(Model m, double[] theta, Dataset data, double h) {
     int p = theta.length;
     double[][] hess = new double[p][];
     for (int q = 0; q < p; q++) {
@@ -121,7 +121,7 @@ final class Problems {
     return transpose(hess);
   }
 
-  static double[][] transpose(double[][] a) {
+  public static double[][] transpose(double[][] a) {
     double[][] t = new double[a[0].length][a.length];
     for (int i = 0; i < a.length; i++) {
       for (int j = 0; j < a[0].length; j++) {
@@ -131,7 +131,7 @@ final class Problems {
     return t;
   }
 
-  static double[] flatten(double[][] a) {
+  public static double[] flatten(double[][] a) {
     double[] f = new double[a.length * a[0].length];
     for (int i = 0; i < a.length; i++) {
       System.arraycopy(a[i], 0, f, i * a[0].length, a[0].length);
@@ -139,7 +139,7 @@ final class Problems {
     return f;
   }
 
-  static double[] matVec(double[][] a, double[] x) {
+  public static double[] matVec(double[][] a, double[] x) {
     double[] y = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       double s = 0;
@@ -151,7 +151,7 @@ final class Problems {
     return y;
   }
 
-  static double dot(double[] a, double[] b) {
+  public static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       s += a[i] * b[i];
@@ -159,12 +159,12 @@ final class Problems {
     return s;
   }
 
-  static double norm(double[] a) {
+  public static double norm(double[] a) {
     return Math.sqrt(dot(a, a));
   }
 
   /** ||a - b|| / ||b||. */
-  static double relErr(double[] a, double[] b) {
+  public static double relErr(double[] a, double[] b) {
     double num = 0;
     for (int i = 0; i < a.length; i++) {
       num += (a[i] - b[i]) * (a[i] - b[i]);
@@ -172,7 +172,7 @@ final class Problems {
     return Math.sqrt(num) / norm(b);
   }
 
-  static double relErr(double[][] a, double[][] b) {
+  public static double relErr(double[][] a, double[][] b) {
     return relErr(flatten(a), flatten(b));
   }
 
@@ -225,7 +225,7 @@ final class Problems {
   }
 
   /** Softmax of one row, by the textbook formula with the max subtracted. */
-  static double[] softmax(double[] z) {
+  public static double[] softmax(double[] z) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : z) {
       max = Math.max(max, v);

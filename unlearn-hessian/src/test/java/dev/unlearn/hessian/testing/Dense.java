@@ -134,13 +134,21 @@ public final class Dense {
     return x;
   }
 
-  /** The eigenvalues of a symmetric matrix, descending, by cyclic Jacobi rotations. */
-  public static double[] eigenvalues(double[][] a0) {
+  /**
+   * The eigendecomposition of a symmetric matrix by cyclic Jacobi rotations: {@code values[i]} with
+   * eigenvector {@code vectors[.][i]} (unsorted).
+   */
+  public record Eigen(double[] values, double[][] vectors) {}
+
+  public static Eigen symmetricEigen(double[][] a0) {
     int n = a0.length;
     double[][] a = new double[n][];
+    double[][] v = new double[n][n];
     for (int i = 0; i < n; i++) {
       a[i] = a0[i].clone();
+      v[i][i] = 1;
     }
+    double scale = frobenius(a0) * frobenius(a0);
     for (int sweep = 0; sweep < 100; sweep++) {
       double off = 0;
       for (int i = 0; i < n; i++) {
@@ -148,7 +156,7 @@ public final class Dense {
           off += a[i][j] * a[i][j];
         }
       }
-      if (off < 1e-30 * frobenius(a) * frobenius(a)) {
+      if (off < 1e-30 * scale) {
         break;
       }
       for (int p = 0; p < n - 1; p++) {
@@ -163,25 +171,37 @@ public final class Dense {
           }
           double c = 1 / Math.sqrt(t * t + 1);
           double s = t * c;
-          for (int k = 0; k < n; k++) {
-            double akp = a[k][p];
-            double akq = a[k][q];
-            a[k][p] = c * akp - s * akq;
-            a[k][q] = s * akp + c * akq;
-          }
+          rotateColumns(a, p, q, c, s);
           for (int k = 0; k < n; k++) {
             double apk = a[p][k];
             double aqk = a[q][k];
             a[p][k] = c * apk - s * aqk;
             a[q][k] = s * apk + c * aqk;
           }
+          rotateColumns(v, p, q, c, s);
         }
       }
     }
-    double[] ev = new double[n];
+    double[] values = new double[n];
     for (int i = 0; i < n; i++) {
-      ev[i] = a[i][i];
+      values[i] = a[i][i];
     }
+    return new Eigen(values, v);
+  }
+
+  private static void rotateColumns(double[][] m, int p, int q, double c, double s) {
+    for (double[] row : m) {
+      double mp = row[p];
+      double mq = row[q];
+      row[p] = c * mp - s * mq;
+      row[q] = s * mp + c * mq;
+    }
+  }
+
+  /** The eigenvalues of a symmetric matrix, descending. */
+  public static double[] eigenvalues(double[][] a0) {
+    double[] ev = symmetricEigen(a0).values();
+    int n = ev.length;
     java.util.Arrays.sort(ev);
     for (int i = 0; i < n / 2; i++) {
       double t = ev[i];
@@ -189,6 +209,23 @@ public final class Dense {
       ev[n - 1 - i] = t;
     }
     return ev;
+  }
+
+  /** A<sup>a</sup> of a symmetric positive definite matrix, from its eigendecomposition. */
+  public static double[][] power(double[][] f, double a) {
+    Eigen e = symmetricEigen(f);
+    int n = f.length;
+    double[][] out = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+          sum += e.vectors()[i][k] * Math.pow(e.values()[k], a) * e.vectors()[j][k];
+        }
+        out[i][j] = sum;
+      }
+    }
+    return out;
   }
 
   /** A random orthogonal n x n matrix (modified Gram-Schmidt on a Gaussian matrix, twice). */
