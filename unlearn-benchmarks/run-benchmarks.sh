@@ -5,7 +5,7 @@
 # ours vs the peer (median and min, ms), the HVP/gradient ratios, and the other benchmarks.
 #
 #   unlearn-benchmarks/run-benchmarks.sh [-t THREADS] [-r ROUNDS] [-q] [-n] [REGEX]
-#     -t THREADS  OMP/OpenBLAS threads for both sides (default 1; DESIGN.md §5)
+#     -t THREADS  OMP/OpenBLAS threads for both sides (default 1; docs/performance.md)
 #     -r ROUNDS   repeat the ours/peer comparison ROUNDS times, alternating (default 1)
 #     -q          quick: fewer JMH iterations (2 warm-up, 3 measured, 1 s each)
 #     -n          no peer (ours only)

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * exact derivatives of its training objective
  *
  * <pre>
- *   L(&theta;) = (1/n) &Sigma;<sub>i</sub> CE(f(x<sub>i</sub>; &theta;), y<sub>i</sub>) + (&lambda;/2) &Vert;&theta;&Vert;&sup2;
+ *   L(&theta;) = (1/n) &Sigma;_i CE(f(x_i; &theta;), y_i) + (&lambda;/2) &Vert;&theta;&Vert;&sup2;
  * </pre>
  *
  * over a batch of n rows, where CE is the softmax cross-entropy and &lambda; = {@link #l2()} penalises

@@ -7,7 +7,7 @@
  * {@link dev.unlearn.api.Hyperparameter}s and the exception hierarchy rooted at
  * {@link dev.unlearn.api.UnlearningException}.
  *
- * <p>This package may use the JDK, {@code nd4j-api} (interfaces only, no backend) and
- * {@code slf4j-api}; nothing else.
+ * <p>This package may use the JDK and {@code nd4j-api} (interfaces only, no backend);
+ * nothing else.
  */
 package dev.unlearn.api;

@@ -4,7 +4,7 @@ import dev.unlearn.benchmarks.CanaryScoreboard.MethodRow;
 import dev.unlearn.benchmarks.CanaryScoreboard.Outcome;
 import dev.unlearn.benchmarks.CanaryScoreboard.RoundRow;
 import dev.unlearn.benchmarks.CanaryScoreboard.Scores;
-import dev.unlearn.core.lm.Canary;
+import dev.unlearn.lm.Canary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,19 +1,20 @@
 package dev.unlearn.benchmarks;
 
+import dev.unlearn.metrics.score.Exposure;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.TrainingRecipe;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.api.UnlearningResult;
 import dev.unlearn.core.data.ForgetSets;
-import dev.unlearn.core.lm.Canaries;
-import dev.unlearn.core.lm.Canary;
-import dev.unlearn.core.lm.CanaryExposure;
-import dev.unlearn.core.lm.CanaryFormat;
-import dev.unlearn.core.lm.CharNgramModel;
-import dev.unlearn.core.lm.CharVocabulary;
-import dev.unlearn.core.lm.Corpus;
-import dev.unlearn.core.lm.DevilsDictionary;
-import dev.unlearn.core.lm.SequenceScores;
+import dev.unlearn.lm.Canaries;
+import dev.unlearn.lm.Canary;
+import dev.unlearn.lm.CanaryScoring;
+import dev.unlearn.lm.CanaryFormat;
+import dev.unlearn.lm.CharNgramModel;
+import dev.unlearn.lm.CharVocabulary;
+import dev.unlearn.lm.Corpus;
+import dev.unlearn.lm.DevilsDictionary;
+import dev.unlearn.lm.SequenceScores;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.core.train.TrainingResult;
@@ -260,7 +261,7 @@ final class CanaryScoreboard {
         Trained ref = obtain("retrained", recipe.withSeed(EvaluationHarness.retrainSeed(c.seed(),
             r)), data2.without(goneSoFar), data2, goneSoFar);
         INDArray thR = theta(ref.entry);
-        CanaryExposure.Estimate refExp = exposure(thR, canary, r);
+        Exposure.Estimate refExp = exposure(thR, canary, r);
         double refPpl = SequenceScores.perplexity(model, thR, vocab, test).perplexity();
         rounds.add(new RoundRow("retrain", r + 1, refExp.exposure(), refExp.saturated(), refPpl,
             refExp.exposure(), refPpl, null));
@@ -278,7 +279,7 @@ final class CanaryScoreboard {
                 .seed(EvaluationHarness.unlearningSeed(c.seed(), r)).build();
             INDArray th = Unlearners.forName(m).unlearn(req).parameters();
             current.put(m, th);
-            CanaryExposure.Estimate e = exposure(th, canary, r);
+            Exposure.Estimate e = exposure(th, canary, r);
             double ppl = SequenceScores.perplexity(model, th, vocab, test).perplexity();
             rounds.add(new RoundRow(m, r + 1, e.exposure(), e.saturated(), ppl, refExp.exposure(),
                 refPpl, null));
@@ -320,7 +321,7 @@ final class CanaryScoreboard {
     double[] exp = new double[canaries.size()];
     boolean[] sat = new boolean[canaries.size()];
     for (int i = 0; i < canaries.size(); i++) {
-      CanaryExposure.Estimate e = exposure(theta, canaries.get(i), i);
+      Exposure.Estimate e = exposure(theta, canaries.get(i), i);
       exp[i] = e.exposure();
       sat[i] = e.saturated();
     }
@@ -330,8 +331,8 @@ final class CanaryScoreboard {
   }
 
   /** The exposure of canary {@code index}, always against the same M candidates for that canary. */
-  private CanaryExposure.Estimate exposure(INDArray theta, Canary canary, int index) {
-    return CanaryExposure.estimate(model, theta, vocab, CanaryFormat.standard(), canary.secret(),
+  private Exposure.Estimate exposure(INDArray theta, Canary canary, int index) {
+    return sampledExposure(model, theta, vocab, CanaryFormat.standard(), canary.secret(),
         c.samples(), c.seed() * 31 + 7 + index);
   }
 
@@ -371,5 +372,11 @@ final class CanaryScoreboard {
   private void say(String format, Object... args) {
     err.println("[canary] " + String.format(Locale.ROOT, format, args));
     err.flush();
+  }
+
+  private static Exposure.Estimate sampledExposure(CharNgramModel model, INDArray theta,
+      CharVocabulary vocab, CanaryFormat format, int[] secret, int samples, long seed) {
+    CanaryScoring.Scored s = CanaryScoring.sample(model, theta, vocab, format, secret, samples, seed);
+    return Exposure.estimate(s.canary(), s.candidates(), s.spaceSize());
   }
 }

@@ -1,12 +1,14 @@
 package dev.unlearn.benchmarks;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import dev.unlearn.metrics.score.Exposure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.benchmarks.ScoreboardTest.Outcome;
-import dev.unlearn.core.lm.CanaryExposure;
-import dev.unlearn.core.lm.CanaryFormat;
-import dev.unlearn.core.lm.CharNgramModel;
-import dev.unlearn.core.lm.CharVocabulary;
+import dev.unlearn.lm.CanaryScoring;
+import dev.unlearn.lm.CanaryFormat;
+import dev.unlearn.lm.CharNgramModel;
+import dev.unlearn.lm.CharVocabulary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -111,7 +113,7 @@ class CanaryScoreboardTest {
     String json = Files.readString(dir.resolve("canary/canary-report.json"));
     for (int i = 0; i < 3; i++) {
       int[] secret = secretOf(json, i);
-      CanaryExposure.Estimate e = CanaryExposure.estimate(model, Nd4j.createFromArray(theta),
+      Exposure.Estimate e = sampledExposure(model, Nd4j.createFromArray(theta),
           CharVocabulary.standard(), CanaryFormat.standard(), secret, 100, 5L * 31 + 7 + i);
       assertThat(c.get(1 + i)).isEqualTo(CanaryReport.exposure(e.exposure(), e.saturated()));
     }
@@ -168,5 +170,11 @@ class CanaryScoreboardTest {
   private static List<String> cells(String row) {
     String[] parts = row.split("\\|", -1);
     return Arrays.stream(parts, 1, parts.length - 1).map(String::trim).toList();
+  }
+
+  private static Exposure.Estimate sampledExposure(CharNgramModel model, INDArray theta,
+      CharVocabulary vocab, CanaryFormat format, int[] secret, int samples, long seed) {
+    CanaryScoring.Scored s = CanaryScoring.sample(model, theta, vocab, format, secret, samples, seed);
+    return Exposure.estimate(s.canary(), s.candidates(), s.spaceSize());
   }
 }

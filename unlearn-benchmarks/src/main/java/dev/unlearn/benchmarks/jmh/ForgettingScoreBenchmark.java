@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The competition's forgetting score (DESIGN.md §4.1) on N &times; |S| random logit-scaled
+ * The competition's forgetting score (docs/metrics.md, "The competition score F") on N &times; |S| random logit-scaled
  * confidences: unlearned ~ N(0.2, 1), retrained ~ N(0, 1) per example, seeded. Target: &le; 2 s
  * at |S| = 1000, N = 512 on the 2-core machine.
  */

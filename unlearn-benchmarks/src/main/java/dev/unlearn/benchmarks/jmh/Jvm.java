@@ -1,7 +1,7 @@
 package dev.unlearn.benchmarks.jmh;
 
 /**
- * The memory limits of every forked benchmark JVM (DESIGN.md §5: ND4J frees off-heap memory only
+ * The memory limits of every forked benchmark JVM (docs/performance.md: ND4J frees off-heap memory only
  * when the garbage collector runs, so both limits are explicit). Sized for the largest problem
  * (MLP 784-512-10, n = 10 000) on a 24 GiB machine.
  */

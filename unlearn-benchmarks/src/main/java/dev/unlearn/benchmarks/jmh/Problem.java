@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The three benchmark problems of DESIGN.md §5, the same as the PyTorch peer's {@code hvp}
+ * The three benchmark problems of docs/performance.md, the same as the PyTorch peer's {@code hvp}
  * command: logistic 64&rarr;10 and MLP 64&rarr;128&rarr;10 (tanh) on the digits training split
  * (n = 1437), MLP 784&rarr;512&rarr;10 (tanh) on synthetic data (n = 10 000); L2 = 1e-3, the
  * nn.Linear-style initial &theta; of seed 0.

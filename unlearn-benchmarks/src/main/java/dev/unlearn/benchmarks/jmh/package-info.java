@@ -1,5 +1,5 @@
 /**
- * The JMH benchmarks of the hot loops (DESIGN.md §5): model gradients and curvature products
+ * The JMH benchmarks of the hot loops (docs/performance.md): model gradients and curvature products
  * ({@link dev.unlearn.benchmarks.jmh.ModelBenchmark}), the inverse-HVP solvers ({@link
  * dev.unlearn.benchmarks.jmh.SolverBenchmark}), the competition's forgetting score ({@link
  * dev.unlearn.benchmarks.jmh.ForgettingScoreBenchmark}) and the GEMM ceiling that limits them all

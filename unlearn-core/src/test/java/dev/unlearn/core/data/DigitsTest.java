@@ -3,7 +3,7 @@ package dev.unlearn.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.api.Dataset;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

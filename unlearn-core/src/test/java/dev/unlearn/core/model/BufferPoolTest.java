@@ -1,9 +1,10 @@
 package dev.unlearn.core.model;
 
-import static dev.unlearn.core.model.Problems.arr;
-import static dev.unlearn.core.model.Problems.vec;
+import static dev.unlearn.testkit.Numerics.arr;
+import static dev.unlearn.testkit.Numerics.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unlearn.testkit.Numerics;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
@@ -40,19 +41,19 @@ class BufferPoolTest {
   @Test
   void interleavedPointsGiveIdenticalResults() {
     System.out.println("BufferPoolTest seed " + SEED);
-    Dataset data = Problems.data(SEED, N, 6, 4);
+    Dataset data = Numerics.gaussianData(SEED, N, 6, 4);
     for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
       Mlp m = model().withDataType(type);
       int p = m.numParameters();
       int count = BufferPool.TOTAL + 3; // more live points than pooled buffers
       List<ModelPoint> points = new ArrayList<>();
       List<double[]> thetas = new ArrayList<>();
-      double[] v = Problems.gaussianVector(SEED + 99, p, 1.0);
+      double[] v = Numerics.gaussianVector(SEED + 99, p, 1.0);
       for (int i = 0; i < count; i++) {
-        double[] theta = Problems.gaussianVector(SEED + i, p, 0.5);
+        double[] theta = Numerics.gaussianVector(SEED + i, p, 0.5);
         thetas.add(theta);
         points.add(m.at(vec(theta, type), data));
-        m.gradient(vec(Problems.gaussianVector(SEED + 50 + i, p, 0.5), type), data); // steals
+        m.gradient(vec(Numerics.gaussianVector(SEED + 50 + i, p, 0.5), type), data); // steals
       }
       assertThat(m.net().pool.size()).isLessThanOrEqualTo(BufferPool.TOTAL);
       // Visit the points in reverse and twice: each visit may find its buffers taken.
@@ -74,15 +75,15 @@ class BufferPoolTest {
   @Test
   void twoThreadsSharingOneModelGetIdenticalResults() throws Exception {
     System.out.println("BufferPoolTest seed " + SEED);
-    Dataset data = Problems.data(SEED + 1, N, 6, 4);
+    Dataset data = Numerics.gaussianData(SEED + 1, N, 6, 4);
     Mlp m = model();
     int p = m.numParameters();
-    double[] v = Problems.gaussianVector(SEED + 7, p, 1.0);
+    double[] v = Numerics.gaussianVector(SEED + 7, p, 1.0);
     int perThread = 6;
     double[][][] expected = new double[2 * perThread][][];
     double[][] thetas = new double[2 * perThread][];
     for (int i = 0; i < thetas.length; i++) {
-      thetas[i] = Problems.gaussianVector(SEED + 200 + i, p, 0.5);
+      thetas[i] = Numerics.gaussianVector(SEED + 200 + i, p, 0.5);
       expected[i] = alone(thetas[i], v, data, DataType.DOUBLE);
     }
     ExecutorService pool = Executors.newFixedThreadPool(2);

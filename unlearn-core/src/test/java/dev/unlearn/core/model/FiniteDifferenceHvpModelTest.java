@@ -1,11 +1,12 @@
 package dev.unlearn.core.model;
 
-import static dev.unlearn.core.model.Problems.arr;
-import static dev.unlearn.core.model.Problems.relErr;
-import static dev.unlearn.core.model.Problems.vec;
+import static dev.unlearn.testkit.Numerics.arr;
+import static dev.unlearn.testkit.Numerics.relErr;
+import static dev.unlearn.testkit.Numerics.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unlearn.testkit.Numerics;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
@@ -30,9 +31,9 @@ class FiniteDifferenceHvpModelTest {
     assertThat(fd.withL2(0.5).l2()).isEqualTo(0.5);
     assertThat(fd.withDataType(DataType.FLOAT).hasExactHessian()).isFalse();
     int p = exact.numParameters();
-    Dataset data = Problems.data(SEED, 40, 5, 3);
-    INDArray theta = vec(Problems.gaussianVector(SEED + 1, p, 0.5), DataType.DOUBLE);
-    double[] v = Problems.gaussianVector(SEED + 2, p, 1.0);
+    Dataset data = Numerics.gaussianData(SEED, 40, 5, 3);
+    INDArray theta = vec(Numerics.gaussianVector(SEED + 1, p, 0.5), DataType.DOUBLE);
+    double[] v = Numerics.gaussianVector(SEED + 2, p, 1.0);
     ModelPoint at = fd.at(theta, data);
     ModelPoint ex = exact.at(theta, data);
     double err = relErr(arr(at.hessianVectorProduct(vec(v, DataType.DOUBLE))),
@@ -40,12 +41,12 @@ class FiniteDifferenceHvpModelTest {
     System.out.printf("fd-hvp vs exact HVP rel err (float64): %.3e%n", err);
     assertThat(err).isLessThanOrEqualTo(1e-6);
     // A block, with a zero column.
-    double[][] cols = {v, new double[p], Problems.gaussianVector(SEED + 3, p, 1e-3)};
-    INDArray hb = at.hessianVectorProduct(Problems.block(cols, DataType.DOUBLE));
-    INDArray eb = ex.hessianVectorProduct(Problems.block(cols, DataType.DOUBLE));
+    double[][] cols = {v, new double[p], Numerics.gaussianVector(SEED + 3, p, 1e-3)};
+    INDArray hb = at.hessianVectorProduct(Numerics.block(cols, DataType.DOUBLE));
+    INDArray eb = ex.hessianVectorProduct(Numerics.block(cols, DataType.DOUBLE));
     assertThat(hb.shape()).containsExactly(p, 3);
-    assertThat(Problems.column(hb, 1)).containsOnly(0.0);
-    assertThat(relErr(Problems.column(hb, 2), Problems.column(eb, 2))).isLessThanOrEqualTo(1e-6);
+    assertThat(Numerics.column(hb, 1)).containsOnly(0.0);
+    assertThat(relErr(Numerics.column(hb, 2), Numerics.column(eb, 2))).isLessThanOrEqualTo(1e-6);
     assertThat(arr(at.gradient())).containsExactly(arr(ex.gradient()));
     assertThat(arr(at.gaussNewtonVectorProduct(vec(v, DataType.DOUBLE))))
         .containsExactly(arr(ex.gaussNewtonVectorProduct(vec(v, DataType.DOUBLE))));

@@ -1,16 +1,17 @@
 package dev.unlearn.core.model;
 
-import static dev.unlearn.core.model.Problems.arr;
-import static dev.unlearn.core.model.Problems.relErr;
+import static dev.unlearn.testkit.Numerics.arr;
+import static dev.unlearn.testkit.Numerics.relErr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unlearn.testkit.Numerics;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
-class LogisticRegressionTest extends ModelDerivativesContract {
+class LogisticRegressionTest extends NetworkDerivativesContract {
 
   @Override
   int[] sizes() {
@@ -23,7 +24,7 @@ class LogisticRegressionTest extends ModelDerivativesContract {
   }
 
   @Override
-  Model newModel() {
+  protected Model newModel() {
     return LogisticRegression.of(5, 3).withL2(L2);
   }
 
@@ -57,7 +58,7 @@ class LogisticRegressionTest extends ModelDerivativesContract {
     }
     double err = relErr(denseFromHvps(true), h);
     double[] v = randomV(70);
-    double hvErr = relErr(hvp(v), Problems.matVec(h, v));
+    double hvErr = relErr(hvp(v), Numerics.matVec(h, v));
     report("dense Hessian from HVPs vs closed form rel err", err);
     report("HVP vs closed-form H v rel err", hvErr);
     assertThat(err).isLessThanOrEqualTo(1e-10);

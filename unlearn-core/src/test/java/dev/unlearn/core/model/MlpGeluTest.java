@@ -2,7 +2,7 @@ package dev.unlearn.core.model;
 
 import dev.unlearn.api.Model;
 
-class MlpGeluTest extends ModelDerivativesContract {
+class MlpGeluTest extends NetworkDerivativesContract {
 
   @Override
   int[] sizes() {
@@ -15,7 +15,7 @@ class MlpGeluTest extends ModelDerivativesContract {
   }
 
   @Override
-  Model newModel() {
+  protected Model newModel() {
     return Mlp.of(Activation.GELU, sizes()).withL2(L2);
   }
 }

@@ -2,7 +2,7 @@ package dev.unlearn.core.model;
 
 import dev.unlearn.api.Model;
 
-class MlpReluTest extends ModelDerivativesContract {
+class MlpReluTest extends NetworkDerivativesContract {
 
   @Override
   int[] sizes() {
@@ -15,7 +15,7 @@ class MlpReluTest extends ModelDerivativesContract {
   }
 
   @Override
-  Model newModel() {
+  protected Model newModel() {
     return Mlp.of(Activation.RELU, sizes()).withL2(L2);
   }
 }

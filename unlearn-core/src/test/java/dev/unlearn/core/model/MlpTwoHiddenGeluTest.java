@@ -2,7 +2,7 @@ package dev.unlearn.core.model;
 
 import dev.unlearn.api.Model;
 
-class MlpTwoHiddenGeluTest extends ModelDerivativesContract {
+class MlpTwoHiddenGeluTest extends NetworkDerivativesContract {
 
   @Override
   int[] sizes() {
@@ -15,7 +15,7 @@ class MlpTwoHiddenGeluTest extends ModelDerivativesContract {
   }
 
   @Override
-  Model newModel() {
+  protected Model newModel() {
     return Mlp.of(Activation.GELU, sizes()).withL2(L2);
   }
 }

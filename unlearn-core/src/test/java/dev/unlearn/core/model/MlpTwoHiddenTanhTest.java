@@ -2,7 +2,7 @@ package dev.unlearn.core.model;
 
 import dev.unlearn.api.Model;
 
-class MlpTwoHiddenTanhTest extends ModelDerivativesContract {
+class MlpTwoHiddenTanhTest extends NetworkDerivativesContract {
 
   @Override
   int[] sizes() {
@@ -15,7 +15,7 @@ class MlpTwoHiddenTanhTest extends ModelDerivativesContract {
   }
 
   @Override
-  Model newModel() {
+  protected Model newModel() {
     return Mlp.of(Activation.TANH, sizes()).withL2(L2);
   }
 }

@@ -3,7 +3,7 @@ package dev.unlearn.core.unlearner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.api.Unlearner;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import dev.unlearn.core.train.Trainer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

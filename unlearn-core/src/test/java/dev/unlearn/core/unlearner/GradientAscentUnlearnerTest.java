@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningResult;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;

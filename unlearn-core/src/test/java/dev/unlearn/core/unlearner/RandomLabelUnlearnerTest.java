@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Unlearner;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningResult;
-import dev.unlearn.core.testing.Fixture;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.Fixture;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import dev.unlearn.core.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -10,7 +10,7 @@ import dev.unlearn.core.data.SyntheticData;
 import dev.unlearn.core.model.Activation;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.model.Mlp;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import dev.unlearn.hessian.solve.Solvers;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.NonConvergenceException;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import dev.unlearn.hessian.estimate.Nystrom;
 import dev.unlearn.hessian.estimate.NystromApproximation;
 import dev.unlearn.hessian.operator.CurvatureOperator;

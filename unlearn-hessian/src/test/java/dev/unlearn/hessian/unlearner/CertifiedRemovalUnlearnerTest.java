@@ -16,7 +16,7 @@ import dev.unlearn.core.data.SyntheticData;
 import dev.unlearn.core.model.Activation;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.model.Mlp;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

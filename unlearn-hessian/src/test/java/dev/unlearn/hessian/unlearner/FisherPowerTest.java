@@ -2,7 +2,7 @@ package dev.unlearn.hessian.unlearner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import dev.unlearn.hessian.testing.Dense;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningResult;
-import dev.unlearn.core.testing.Fixture;
-import dev.unlearn.core.testing.Tolerance;
-import dev.unlearn.core.testing.UnlearnerConformanceTest;
+import dev.unlearn.testkit.Fixture;
+import dev.unlearn.testkit.Tolerance;
+import dev.unlearn.testkit.UnlearnerConformanceTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

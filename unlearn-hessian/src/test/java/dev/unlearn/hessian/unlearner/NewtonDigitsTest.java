@@ -10,7 +10,7 @@ import dev.unlearn.api.UnlearningResult;
 import dev.unlearn.core.data.Digits;
 import dev.unlearn.core.data.ForgetSets;
 import dev.unlearn.core.model.LogisticRegression;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.core.train.TrainingResult;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.unlearn.api.InvalidInputException;
 
 /**
  * The final score of the NeurIPS 2023 unlearning competition (Triantafillou et al., arXiv
- * 2406.09073; DESIGN.md &sect;4.1 step 8): {@code F × (RA_U / RA_R) × (TA_U / TA_R)}, where RA and
+ * 2406.09073; docs/metrics.md, "The competition score F" step 8): {@code F × (RA_U / RA_R) × (TA_U / TA_R)}, where RA and
  * TA are the mean retain and test accuracies over the N unlearned (U) and N retrained (R) models.
  * The ratios are not capped, so an unlearner more accurate than retraining scores above F.
  *

@@ -4,7 +4,7 @@ import dev.unlearn.api.InvalidInputException;
 import java.util.Arrays;
 
 /**
- * The per-example &epsilon; of the competition score for one sample size N (DESIGN.md &sect;4.1,
+ * The per-example &epsilon; of the competition score for one sample size N (docs/metrics.md, "The competition score F",
  * steps 2 to 5), exact and fast: each sample is sorted once, every decision rule is counted with
  * binary search or a monotone pointer walk over the sorted samples, and the &epsilon; of a rule is
  * read from a table indexed by its (false-positive count, false-negative count), computed once per

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The forgetting score of the NeurIPS 2023 unlearning competition (Triantafillou et al., arXiv
- * 2406.09073), reproduced exactly as DESIGN.md &sect;4.1 writes it, on the CPU.
+ * 2406.09073), reproduced exactly as docs/metrics.md, "The competition score F" writes it, on the CPU.
  *
  * <p>Input: two N &times; |S| matrices of logit-scaled confidences ({@link LogitScaledConfidence}),
  * row i = model i, column s = forget example s; one from N unlearned models, one from N retrained
@@ -45,7 +45,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ForgettingResult f = ForgettingScore.compute(u, r);
  * }</pre>
  *
- * <p>Where this follows DESIGN.md and the organisers' scoring code
+ * <p>Where this follows docs/metrics.md and the organisers' scoring code
  * ({@code google-deepmind/unlearning_evaluation}, {@code metric.py}) differs: (1) their right ends
  * start at {@code min(P') + w − 2} (equal to {@code max(P') − 2} up to rounding) and number
  * {@code ceil(4·100)}, which rounding can make 401; because left and right ends share the step

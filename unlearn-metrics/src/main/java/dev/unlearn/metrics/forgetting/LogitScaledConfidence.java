@@ -9,12 +9,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The statistic of the competition's forgetting score (DESIGN.md &sect;4.1 step 1; the LiRA
+ * The statistic of the competition's forgetting score (docs/metrics.md, "The competition score F" step 1; the LiRA
  * logit scaling of Carlini et al. 2022 as used by Triantafillou et al., arXiv 2406.09073): for
  * logits z and true label y, in float64,
  *
  * <pre>
- *   p = softmax(z − max z),   &phi; = log(p_y + 1e-45) − log(&Sigma;<sub>j&ne;y</sub> p_j + 1e-45).
+ *   p = softmax(z − max z),   &phi; = log(p_y + 1e-45) − log(&Sigma;_{j&ne;y} p_j + 1e-45).
  * </pre>
  *
  * <p>&phi; lies within about &plusmn;103.6 (the 1e-45 floors). Logits of any floating type are

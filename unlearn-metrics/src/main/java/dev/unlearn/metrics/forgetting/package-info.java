@@ -1,6 +1,6 @@
 /**
  * The forgetting score of the first NeurIPS (2023) unlearning competition (Triantafillou et al.,
- * arXiv 2406.09073), reproduced exactly as DESIGN.md &sect;4.1 specifies and computed on the CPU:
+ * arXiv 2406.09073), reproduced exactly as docs/metrics.md, "The competition score F" specifies and computed on the CPU:
  * {@link dev.unlearn.metrics.forgetting.LogitScaledConfidence} turns logits into the per-example
  * statistic, {@link dev.unlearn.metrics.forgetting.ForgettingScore} computes the per-example
  * &epsilon;, the points and the forgetting quality F ({@link

@@ -44,7 +44,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The evaluation harness of DESIGN.md &sect;4.3 (the protocol of the NeurIPS 2023 unlearning
+ * The evaluation harness of docs/metrics.md (the protocol of the NeurIPS 2023 unlearning
  * competition, Triantafillou et al., arXiv 2406.09073): trains the original model once, runs every
  * unlearner N times from it, obtains N models retrained without the forget set (trained once, then
  * cached on disk), and computes every score into an {@link EvaluationReport}.

@@ -5,7 +5,7 @@ package dev.unlearn.metrics.harness;
  * said otherwise); every field is defined in {@code docs/metrics.md}. Run i is compared with
  * retrained model i.
  *
- * @param forgettingQuality F, the competition's forgetting quality (DESIGN.md &sect;4.1)
+ * @param forgettingQuality F, the competition's forgetting quality (docs/metrics.md, "The competition score F")
  * @param medianEpsilon the median over forget examples of &epsilon;<sub>s</sub>
  * @param retainAccuracyRatio RA_U / RA_R (not capped)
  * @param testAccuracyRatio TA_U / TA_R (not capped)

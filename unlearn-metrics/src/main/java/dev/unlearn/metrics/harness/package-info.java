@@ -1,5 +1,5 @@
 /**
- * The evaluation harness of DESIGN.md &sect;4.3: {@link dev.unlearn.metrics.harness.EvaluationHarness}
+ * The evaluation harness of docs/metrics.md: {@link dev.unlearn.metrics.harness.EvaluationHarness}
  * trains the original model once, runs each unlearner N times from it, trains (or loads from the
  * on-disk {@link dev.unlearn.metrics.harness.ModelCache}) N models retrained without the forget set,
  * and computes every score of {@code dev.unlearn.metrics.forgetting} and {@code

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Output divergence between two models' predictive distributions on the same rows (DESIGN.md
+ * Output divergence between two models' predictive distributions on the same rows (docs/metrics.md
  * &sect;4.2), natural logs, each defined per row and then averaged over the rows with equal
  * weight.
  *

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Membership-inference attacks on per-example losses (DESIGN.md &sect;4.2), which predict
+ * Membership-inference attacks on per-example losses (docs/metrics.md, "Other scores"), which predict
  * "member" for a low loss.
  *
  * <ul>

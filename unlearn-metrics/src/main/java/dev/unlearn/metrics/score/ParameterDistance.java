@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The relative parameter distance {@code ‖a − b‖₂ / ‖b‖₂} (DESIGN.md &sect;4.2), typically a =
+ * The relative parameter distance {@code ‖a − b‖₂ / ‖b‖₂} (docs/metrics.md, "Other scores"), typically a =
  * the unlearned &theta;<sub>u</sub> and b = the retrained &theta;<sub>r</sub>, accumulated in
  * double. Fails with {@link InvalidInputException} on empty input, different lengths, NaN or
  * infinite entries (naming the index) or {@code ‖b‖ = 0}.

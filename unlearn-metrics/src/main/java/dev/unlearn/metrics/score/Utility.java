@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Utility scores of a classifier from its logits (DESIGN.md &sect;4.2): accuracy and the mean
+ * Utility scores of a classifier from its logits (docs/metrics.md, "Other scores"): accuracy and the mean
  * softmax cross-entropy, in double.
  *
  * <p>Accuracy counts a row correct when the first index of the largest logit (numpy's argmax tie

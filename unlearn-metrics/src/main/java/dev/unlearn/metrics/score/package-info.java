@@ -1,5 +1,5 @@
 /**
- * The other scores of DESIGN.md &sect;4.2, as pure functions over arrays: utility (accuracy and
+ * The other scores of docs/metrics.md, "Other scores", as pure functions over arrays: utility (accuracy and
  * mean cross-entropy from logits, {@link dev.unlearn.metrics.score.Utility}), output divergence
  * between two models' probabilities (mean KL and Jensen&ndash;Shannon, {@link
  * dev.unlearn.metrics.score.Divergence}), membership inference on losses (loss-threshold AUC and

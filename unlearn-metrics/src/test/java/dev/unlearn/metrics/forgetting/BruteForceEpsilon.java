@@ -3,7 +3,7 @@ package dev.unlearn.metrics.forgetting;
 import java.util.Arrays;
 
 /**
- * A direct, slow reference for &epsilon;<sub>s</sub> (DESIGN.md &sect;4.1 steps 2 to 5): every rule of
+ * A direct, slow reference for &epsilon;<sub>s</sub> (docs/metrics.md, "The competition score F" steps 2 to 5): every rule of
  * both families is evaluated by counting all 2N values against it, and its &epsilon; is computed
  * from the formula; O(rules · N). Written independently of {@link EpsilonKernel}: no sorting, no
  * binary search, no table.

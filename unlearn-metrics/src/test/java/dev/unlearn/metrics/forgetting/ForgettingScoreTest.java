@@ -164,7 +164,7 @@ class ForgettingScoreTest {
     }
   }
 
-  // ---- the statistical calibration fact (DESIGN.md §4.1) --------------------------------------
+  // ---- the statistical calibration fact (docs/metrics.md, "The competition score F") --------------------------------------
 
   @Test
   void sameDistributionGivesCalibratedScoreAtN512() {

@@ -17,7 +17,7 @@ import dev.unlearn.core.data.Split;
 import dev.unlearn.core.data.SyntheticData;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.registry.Unlearners;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.metrics.forgetting.ForgettingResult;
 import dev.unlearn.metrics.forgetting.ForgettingScore;

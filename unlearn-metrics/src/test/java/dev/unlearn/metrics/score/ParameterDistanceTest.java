@@ -3,7 +3,7 @@ package dev.unlearn.metrics.score;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.unlearn.api.InvalidInputException;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

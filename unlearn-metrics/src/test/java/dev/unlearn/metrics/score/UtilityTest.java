@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.unlearn.api.InvalidInputException;
-import dev.unlearn.core.testing.Tolerance;
+import dev.unlearn.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
