@@ -1,5 +1,6 @@
 package dev.unlearn.core.registry;
 
+import dev.unlearn.api.DuplicateUnlearnerException;
 import dev.unlearn.api.UnknownUnlearnerException;
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningException;
@@ -19,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * {@code META-INF/services/dev.unlearn.api.Unlearner} entries with {@link ServiceLoader}.
  *
  * <ul>
- *   <li>Two providers with one name fail the load, naming both classes.
+ *   <li>Two providers with one name: neither is registered, both are listed in {@link #failures()}
+ *       with a {@link DuplicateUnlearnerException} naming both classes, and {@link #forName} of
+ *       that name throws it. The other unlearners still load: one bad plugin never disables the
+ *       built-ins.
  *   <li>A provider that cannot be loaded or instantiated, or whose name is not lower-kebab-case, is
  *       logged as a warning and listed in {@link #failures()}; the others still load.
  *   <li>{@link #forName(String)} of an unknown name throws {@link UnknownUnlearnerException} listing
@@ -33,6 +37,7 @@ public final class UnlearnerRegistry {
   private static final String NAME_PATTERN = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
   private final Map<String, Unlearner> byName;
+  private final Map<String, DuplicateUnlearnerException> ambiguous;
   private final List<LoadFailure> failures;
 
   /** A provider that could not be loaded: its class (or service-file entry) and the cause. */
@@ -52,8 +57,10 @@ public final class UnlearnerRegistry {
     }
   }
 
-  private UnlearnerRegistry(Map<String, Unlearner> byName, List<LoadFailure> failures) {
+  private UnlearnerRegistry(Map<String, Unlearner> byName,
+      Map<String, DuplicateUnlearnerException> ambiguous, List<LoadFailure> failures) {
     this.byName = Collections.unmodifiableMap(byName);
+    this.ambiguous = Map.copyOf(ambiguous);
     this.failures = List.copyOf(failures);
   }
 
@@ -111,6 +118,7 @@ public final class UnlearnerRegistry {
 
   private static UnlearnerRegistry of(Loaded loaded) {
     Map<String, Unlearner> byName = new TreeMap<>();
+    Map<String, List<String>> duplicates = new TreeMap<>();
     List<LoadFailure> failures = new ArrayList<>(loaded.failures());
     for (Unlearner u : loaded.unlearners()) {
       String name;
@@ -125,27 +133,48 @@ public final class UnlearnerRegistry {
             "unlearner name (" + name + ") must be lower-kebab-case, like 'gradient-ascent'")));
         continue;
       }
+      List<String> dup = duplicates.get(name);
+      if (dup != null) {
+        dup.add(u.getClass().getName());
+        continue;
+      }
       Unlearner previous = byName.putIfAbsent(name, u);
       if (previous != null) {
-        throw new UnlearningException("two unlearners are named '" + name + "': "
-            + previous.getClass().getName() + " and " + u.getClass().getName());
+        byName.remove(name);
+        List<String> providers = new ArrayList<>();
+        providers.add(previous.getClass().getName());
+        providers.add(u.getClass().getName());
+        duplicates.put(name, providers);
+      }
+    }
+    Map<String, DuplicateUnlearnerException> ambiguous = new TreeMap<>();
+    for (Map.Entry<String, List<String>> e : duplicates.entrySet()) {
+      DuplicateUnlearnerException ex = new DuplicateUnlearnerException(e.getKey(), e.getValue());
+      ambiguous.put(e.getKey(), ex);
+      for (String provider : e.getValue()) {
+        failures.add(new LoadFailure(provider, ex));
       }
     }
     for (LoadFailure f : failures) {
       LOG.warn("unlearner provider {} failed to load and is skipped: {}", f.provider(),
           f.describe());
     }
-    return new UnlearnerRegistry(byName, failures);
+    return new UnlearnerRegistry(byName, ambiguous, failures);
   }
 
   /**
    * The unlearner with this name.
    *
    * @throws UnknownUnlearnerException listing the available names
+   * @throws DuplicateUnlearnerException if several providers use the name, naming them
    */
   public Unlearner forName(String name) {
     Unlearner u = byName.get(name);
     if (u == null) {
+      DuplicateUnlearnerException dup = ambiguous.get(name);
+      if (dup != null) {
+        throw new DuplicateUnlearnerException(dup.name(), dup.providers());
+      }
       throw new UnknownUnlearnerException(name, names());
     }
     return u;

@@ -3,6 +3,7 @@ package dev.unlearn.core.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unlearn.api.DuplicateUnlearnerException;
 import dev.unlearn.api.UnknownUnlearnerException;
 import dev.unlearn.api.UnlearningException;
 import java.io.IOException;
@@ -54,14 +55,29 @@ class UnlearnerRegistryTest {
   }
 
   @Test
-  void duplicateNamesFailAtLoadNamingBothClasses() throws IOException {
+  void duplicateNamesAreATypedErrorForThatNameOnlyNamingBothClasses() throws IOException {
+    // Before: a plugin reusing a name threw from the load, so the default registry's holder
+    // failed (ExceptionInInitializerError, then NoClassDefFoundError) and every built-in died.
     ClassLoader l = loaderListing(TestPlugins.Alpha.class.getName(),
-        TestPlugins.AlphaAgain.class.getName());
-    assertThatThrownBy(() -> UnlearnerRegistry.load(l))
-        .isInstanceOf(UnlearningException.class)
-        .hasMessageContaining("'alpha'")
-        .hasMessageContaining(TestPlugins.Alpha.class.getName())
-        .hasMessageContaining(TestPlugins.AlphaAgain.class.getName());
+        TestPlugins.AlphaAgain.class.getName(), TestPlugins.Beta.class.getName());
+    UnlearnerRegistry r = UnlearnerRegistry.load(l);
+    assertThat(r.names()).containsExactly("beta");
+    assertThat(r.forName("beta")).isInstanceOf(TestPlugins.Beta.class);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(() -> r.forName("alpha"))
+          .isInstanceOf(DuplicateUnlearnerException.class)
+          .hasMessageContaining("'alpha'")
+          .hasMessageContaining(TestPlugins.Alpha.class.getName())
+          .hasMessageContaining(TestPlugins.AlphaAgain.class.getName())
+          .satisfies(e -> assertThat(((DuplicateUnlearnerException) e).providers())
+              .containsExactly(TestPlugins.Alpha.class.getName(),
+                  TestPlugins.AlphaAgain.class.getName()));
+    }
+    assertThat(r.failures()).extracting(UnlearnerRegistry.LoadFailure::provider)
+        .containsExactlyInAnyOrder(TestPlugins.Alpha.class.getName(),
+            TestPlugins.AlphaAgain.class.getName());
+    assertThat(r.failures()).allSatisfy(f ->
+        assertThat(f.cause()).isInstanceOf(DuplicateUnlearnerException.class));
   }
 
   @Test

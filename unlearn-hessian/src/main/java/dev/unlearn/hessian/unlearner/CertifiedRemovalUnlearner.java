@@ -107,8 +107,9 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
     double cc = v.get(C);
     double budget = CertifiedRemoval.budget(sigma, eps, cc);
     double spent = v.get(SPENT) + bound;
-    boolean retrain = spent > budget;
-    Certificate cert = new Certificate(eps, CertifiedRemoval.delta(cc), budget, spent, retrain);
+    // NaN (a bound that overflowed) or infinity never certifies.
+    Certificate cert = Certificate.of(eps, CertifiedRemoval.delta(cc), budget, spent);
+    boolean retrain = cert.retrainRequired();
     Map<String, Double> d = new LinkedHashMap<>();
     d.put("residual-bound", bound);
     d.put("gradient-residual", nr * SecondOrder.norm(after));

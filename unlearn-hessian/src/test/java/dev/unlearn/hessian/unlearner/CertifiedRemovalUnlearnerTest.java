@@ -83,6 +83,38 @@ class CertifiedRemovalUnlearnerTest extends UnlearnerConformanceTest {
   }
 
   @Test
+  void aBoundThatIsNotANumberNeverCertifies() {
+    // One feature of 1e155 (accepted by Dataset.of) makes the bound's norms overflow (to
+    // infinity here; to NaN when the step is 0, as infinity x 0). Before the fix the decision was
+    // spent > budget, false for NaN, and the certificate said all was well.
+    Split s = SyntheticData.generate(60, 4, 2, 5, 20);
+    double[][] x = s.train().features().toDoubleMatrix();
+    x[3][1] = 1e155;
+    Model model = LogisticRegression.of(4, 2).withL2(1e-2);
+    INDArray theta = model.initialParameters(1);
+    // Row 3 gets the label its huge logits predict: its probabilities are exactly one-hot, so it
+    // adds exactly nothing to the gradient and the curvature (the solve is fine) while its norm
+    // makes the bound's ||X||_2 overflow.
+    INDArray features = org.nd4j.linalg.factory.Nd4j.createFromArray(x);
+    int[] y = s.train().labels().clone();
+    y[3] = model.logits(theta, features).getRow(3).argMax().getInt(0);
+    Dataset data = Dataset.of(features, y, 2);
+    UnlearningResult r = unlearner().unlearn(UnlearningRequest.builder(model, theta, data)
+        .forgetRows(7).hyperparameters(Map.of("sigma", SIGMA, "noise-seed", NOISE_SEED)).build());
+    double bound = r.diagnostics().get("residual-bound");
+    System.out.println("residual bound with a 1e155 feature: " + bound + ", " + r.certificate());
+    assertThat(Double.isFinite(bound)).isFalse();
+    assertThat(r.certificate().orElseThrow().retrainRequired()).isTrue();
+    assertThat(r.converged()).isFalse();
+    // The certificate itself refuses to certify a non-finite bound, whoever builds it.
+    assertThat(new Certificate(1, 1e-4, 2, Double.NaN, false).retrainRequired()).isTrue();
+    assertThat(new Certificate(1, 1e-4, 2, Double.POSITIVE_INFINITY, false).retrainRequired())
+        .isTrue();
+    assertThat(new Certificate(1, 1e-4, Double.NaN, 1, false).retrainRequired()).isTrue();
+    assertThat(Certificate.of(1, 1e-4, 2, 1).retrainRequired()).isFalse();
+  }
+
+  @Test
   void successiveRemovalsSpendTheBudgetUntilRetrainIsRequired() {
     long seed = 43;
     System.out.println("CertifiedRemovalUnlearnerTest sequence seed=" + seed);

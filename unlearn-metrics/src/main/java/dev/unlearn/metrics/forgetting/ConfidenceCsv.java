@@ -17,10 +17,13 @@ import java.util.Locale;
  * forget example, as {@link ForgettingScore#compute(double[][], double[][])} takes it.
  *
  * <p>Format: fields separated by commas, surrounding blanks ignored; blank lines and lines starting
- * with {@code #} skipped; if the first remaining line has a field that is not a number it is a
- * header and skipped. Every data row must have the first data row's length. NaN, infinite or
- * unparsable values fail with {@link InvalidInputException} naming the row and column (0-based,
- * data rows only) and the line number; a file without data rows fails too.
+ * with {@code #} skipped; if the first remaining line has a field that is neither a decimal number
+ * nor a spelling of NaN or infinity ({@code nan}, {@code inf}, {@code -Infinity}, any case) it is a
+ * header and skipped; so a first row of {@code nan} is data, and fails as non-finite. Numbers are
+ * plain decimals ({@code 3}, {@code -0.5}, {@code 1e-3}); Java-only spellings such as {@code 1.5f},
+ * {@code 2d} or {@code 0x1p3} are not numbers. Every data row must have the first data row's
+ * length. NaN, infinite or unparsable values fail with {@link InvalidInputException} naming the row
+ * and column (0-based, data rows only) and the line number; a file without data rows fails too.
  *
  * <pre>{@code
  * double[][] u = ConfidenceCsv.read(Path.of("unlearned.csv"));
@@ -67,14 +70,17 @@ public final class ConfidenceCsv {
         double[] values = new double[fields.length];
         for (int c = 0; c < fields.length; c++) {
           String f = fields[c].strip();
-          double v;
-          try {
-            v = Double.parseDouble(f);
-          } catch (NumberFormatException e) {
+          if (NON_FINITE.matcher(f).matches()) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                "confidence at row %d, column %d (line %d: %s) must be finite", row, c,
+                lineNumber, f));
+          }
+          if (!DECIMAL.matcher(f).matches()) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                 "confidence at row %d, column %d (line %d: \"%s\") must be a number", row, c,
                 lineNumber, f));
           }
+          double v = Double.parseDouble(f);
           if (!Double.isFinite(v)) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                 "confidence at row %d, column %d (line %d: %s) must be finite", row, c,
@@ -91,11 +97,18 @@ public final class ConfidenceCsv {
     return rows.toArray(new double[0][]);
   }
 
+  /** A plain decimal number: optional sign, digits with an optional point, optional exponent. */
+  static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  /** The spellings of NaN and infinity that numeric tools write (numpy, pandas, R, Java). */
+  static final java.util.regex.Pattern NON_FINITE = java.util.regex.Pattern.compile(
+      "[+-]?(nan|inf|infinity)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private static boolean isHeader(String[] fields) {
     for (String f : fields) {
-      try {
-        Double.parseDouble(f.strip());
-      } catch (NumberFormatException e) {
+      String t = f.strip();
+      if (!DECIMAL.matcher(t).matches() && !NON_FINITE.matcher(t).matches()) {
         return true;
       }
     }

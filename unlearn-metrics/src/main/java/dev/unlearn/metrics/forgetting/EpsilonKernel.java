@@ -80,6 +80,11 @@ final class EpsilonKernel {
     double rangePos = pos[n - 1] - pos[0];
     double rangeNeg = neg[n - 1] - neg[0];
     // Step 3: the peakiness guard (0/0 is NaN and does not trigger it).
+    if (rangePos == 0 && rangeNeg == 0) {
+      // Two constant samples: equal ones cannot be told apart; different ones are perfectly
+      // separable (docs/metrics.md), even when no rule of the grids falls between them.
+      return pos[0] == neg[0] ? 0.0 : EPSILON_CAP;
+    }
     double largest = rangePos > rangeNeg ? rangePos : rangeNeg;
     double smallest = rangePos > rangeNeg ? rangeNeg : rangePos;
     if (smallest / largest < PEAKINESS_RATIO) {

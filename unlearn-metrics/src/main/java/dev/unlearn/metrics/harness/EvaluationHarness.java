@@ -300,6 +300,7 @@ public final class EvaluationHarness {
 
   private Run unlearnOnce(Unlearner u, Map<String, Object> hp, INDArray theta0, int i,
       Evaluator ev, Eval reference) {
+    String who = "unlearner '" + u.name() + "' (" + u.getClass().getName() + ")";
     UnlearningResult result;
     long cpu0 = cpuNanos();
     try {
@@ -308,16 +309,56 @@ public final class EvaluationHarness {
           .build();
       result = u.unlearn(request);
     } catch (RuntimeException e) {
-      return Run.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+      return Run.failed(who + " threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     double cpu = (cpuNanos() - cpu0) * 1e-9;
-    Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
-    double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
-    double klT = Divergence.meanKl(reference.probsTest, e.probsTest);
-    double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
-    double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
-    double dist = ParameterDistance.relative(e.theta, reference.theta);
-    return new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null, false);
+    // A plugin's result is checked like an exception would be: a FAILED row naming it, and the
+    // run goes on with the other methods.
+    String invalid = invalidResult(result);
+    if (invalid != null) {
+      return Run.failed(who + " returned an invalid result: " + invalid);
+    }
+    try {
+      Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
+      double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
+      double klT = Divergence.meanKl(reference.probsTest, e.probsTest);
+      double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
+      double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
+      double dist = ParameterDistance.relative(e.theta, reference.theta);
+      return new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null,
+          false);
+    } catch (RuntimeException e) {
+      return Run.failed(who + ": its result could not be scored: "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Why a result cannot be scored (null, wrong shape or type, non-finite), or null if it can. */
+  private String invalidResult(UnlearningResult result) {
+    if (result == null) {
+      return "null";
+    }
+    INDArray theta = result.parameters();
+    if (theta == null) {
+      return "parameters (null)";
+    }
+    if (theta.rank() != 1 || theta.length() != model.numParameters()) {
+      return "parameters shape (" + java.util.Arrays.toString(theta.shape()) + ") must be ["
+          + model.numParameters() + "]";
+    }
+    if (theta.dataType() != model.dataType()) {
+      return "parameters data type (" + theta.dataType() + ") must be " + model.dataType();
+    }
+    double[] v = theta.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup().data().asDouble();
+    for (int q = 0; q < v.length; q++) {
+      if (!Double.isFinite(v[q])) {
+        return "theta[" + q + "] (" + v[q] + ") must be finite";
+      }
+    }
+    if (result.cost() == null) {
+      return "cost (null)";
+    }
+    return null;
   }
 
   private MethodReport aggregate(String name, Map<String, String> hp, List<Run> runs,

@@ -38,4 +38,25 @@ class ConfidenceCsvTest {
     assertThatThrownBy(() -> ConfidenceCsv.read(new StringReader("h1,h2\n")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("data rows (0)");
   }
+
+  @Test
+  void aFirstRowOfNonFiniteValuesIsDataAndFailsNotASilentlyDroppedHeader() {
+    for (String v : new String[] {"nan", "inf", "-inf", "NaN", "-Infinity", "+INF"}) {
+      assertThatThrownBy(() -> ConfidenceCsv.read(new StringReader(v + ",0.5\n1,2\n")))
+          .as(v).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("row 0, column 0").hasMessageContaining("must be finite");
+    }
+  }
+
+  @Test
+  void javaOnlyNumberSpellingsAreNotNumbers() {
+    for (String v : new String[] {"1.5f", "2d", "0x1p3", "1\u00005"}) {
+      assertThatThrownBy(() -> ConfidenceCsv.read(new StringReader("1,2\n3," + v + "\n")))
+          .as(v).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("row 1, column 1").hasMessageContaining("must be a number");
+    }
+    // Plain decimals in every form still read, and a real header is still skipped.
+    assertThat(ConfidenceCsv.read(new StringReader("u0,u1\n-0.5,1e-3\n.25,+3.\n")))
+        .isDeepEqualTo(new double[][] {{-0.5, 1e-3}, {0.25, 3}});
+  }
 }

@@ -115,6 +115,23 @@ class ForgettingScoreTest {
   }
 
   @Test
+  void differentConstantsCloserThanTheGridSpacingAreStillPerfectlySeparable() {
+    // Found against the organisers' metric.py: u all 0.504 and r all 0.5 fell between the grids'
+    // points, no rule survived and the fallback gave ε = 0 (full points) to two different models.
+    // Closed form: two different constants are perfectly separable, ε = 50, at any distance.
+    double[] r = {0.5, 0.5, 0.5, 0.5};
+    for (double u : new double[] {0.504, 0.5 + 1e-9, 0.6, 0.499}) {
+      assertThat(ForgettingScore.epsilon(new double[] {u, u, u, u}, r)).as("u = " + u)
+          .isEqualTo(50.0);
+    }
+    assertThat(ForgettingScore.epsilon(r.clone(), r)).isEqualTo(0.0);
+    // And so no points: H = 0 for every example.
+    double[][] uu = {{0.504, 0.504}, {0.504, 0.504}, {0.504, 0.504}};
+    double[][] rr = {{0.5, 0.5}, {0.5, 0.5}, {0.5, 0.5}};
+    assertThat(ForgettingScore.compute(uu, rr).forgettingQuality()).isEqualTo(0.0);
+  }
+
+  @Test
   void pointsAtBucketEdges() {
     // H = 2^-floor(2ε) below E = ceil(ln(N − 1)) = 7 at N = 512; bucket k covers [k/2, (k+1)/2).
     for (int k = 1; k <= 14; k++) {

@@ -228,6 +228,53 @@ class EvaluationHarnessTest {
   }
 
   @Test
+  void aPluginThatReturnsAnInvalidResultIsAFailedRowNamingItAndTheRunGoesOn() {
+    // Before: NaN parameters aborted the whole run with "theta[0] (NaN) must be finite", naming
+    // no plugin, because the result was checked outside the per-run error handler.
+    EvaluationReport r = EvaluationHarness.builder(MODEL, train, test).forgetRows(forget)
+        .recipe(LBFGS).models(2).unlearner(new Invalid("returns-nan", "nan"))
+        .unlearner(new Invalid("returns-null", "null"))
+        .unlearner(new Invalid("returns-short", "short")).unlearners("retrain").progress(null)
+        .build().run();
+    for (String[] c : new String[][] {{"returns-nan", "theta[0] (NaN) must be finite"},
+        {"returns-null", "invalid result: null"}, {"returns-short", "parameters shape ([3])"}}) {
+      MethodReport m = r.method(c[0]).orElseThrow();
+      assertThat(m.status()).as(c[0]).isEqualTo(MethodReport.Status.FAILED);
+      assertThat(m.message()).as(c[0]).contains("'" + c[0] + "'")
+          .contains(Invalid.class.getName()).contains(c[1]);
+    }
+    assertThat(r.method("retrain").orElseThrow().ok()).isTrue();
+  }
+
+  /** Returns NaN parameters, null, or a vector of the wrong length. */
+  record Invalid(String name, String kind) implements Unlearner {
+    @Override
+    public String description() {
+      return "test double";
+    }
+
+    @Override
+    public List<Hyperparameter<?>> hyperparameters() {
+      return List.of();
+    }
+
+    @Override
+    public UnlearningResult unlearn(UnlearningRequest request) {
+      INDArray theta = request.parameters().dup();
+      switch (kind) {
+        case "nan":
+          theta.putScalar(0, Double.NaN);
+          return UnlearningResult.of(theta, new dev.unlearn.api.Cost(1, 0, 0, 0, 0));
+        case "null":
+          return null;
+        default:
+          return UnlearningResult.of(theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3))
+              .dup(), new dev.unlearn.api.Cost(1, 0, 0, 0, 0));
+      }
+    }
+  }
+
+  @Test
   void badConfigurationFailsFast() {
     assertThatThrownBy(() -> EvaluationHarness.builder(MODEL, train, test).models(1))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("models (1) must be >= 2");
