@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>Files are {@code <key>.bin} (a magic word, the format version, the key, p, the recorded training
  * wall and CPU time and cost, then p doubles) beside {@code <key>.txt} (the key's text, for people). Writes go to a
  * temporary file that is then moved into place, so a concurrent reader never sees half a file; a
- * file that is unreadable or whose key or length disagrees is ignored (a miss) and overwritten.
+ * file that is unreadable, whose key or length disagrees, whose SHA-256 (stored at its end, over
+ * every byte before it) does not match its content, or whose parameters are not finite is ignored
+ * with a warning naming the file (a miss: the model is trained again and the file overwritten).
  * Parameters are stored as double (float32 parameters round-trip exactly). {@link #disabled()} never
  * hits and never writes.
  */
@@ -55,7 +59,7 @@ public final class ModelCache {
    */
   public static final String LIBRARY_VERSION = "0.1.0-harness-1";
   private static final long MAGIC = 0x554E4C524E4D4443L; // "UNLRNMDC"
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3; // 3: a SHA-256 of the whole record at its end
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
   private final Path directory;
@@ -175,8 +179,10 @@ public final class ModelCache {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    MessageDigest sha = sha256Digest();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-        DataInputStream d = new DataInputStream(in)) {
+        DigestInputStream digesting = new DigestInputStream(in, sha);
+        DataInputStream d = new DataInputStream(digesting)) {
       if (d.readLong() != MAGIC || d.readInt() != FORMAT || !d.readUTF().equals(key)) {
         LOG.warn("ignoring cache file {}: wrong header", file);
         return Optional.empty();
@@ -194,6 +200,22 @@ public final class ModelCache {
       double[] theta = new double[p];
       for (int i = 0; i < p; i++) {
         theta[i] = d.readDouble();
+      }
+      byte[] computed = sha.digest();
+      digesting.on(false);
+      byte[] stored = new byte[computed.length];
+      d.readFully(stored);
+      if (!MessageDigest.isEqual(computed, stored) || d.read() != -1) {
+        LOG.warn("ignoring cache file {}: checksum mismatch (the file was changed or damaged "
+            + "after it was written); the model is trained again and the file rewritten", file);
+        return Optional.empty();
+      }
+      for (int i = 0; i < p; i++) {
+        if (!Double.isFinite(theta[i])) {
+          LOG.warn("ignoring cache file {}: theta[{}] ({}) is not finite; the model is trained "
+              + "again and the file rewritten", file, i, theta[i]);
+          return Optional.empty();
+        }
       }
       return Optional.of(new Entry(theta, seconds, cpu, ge, converged));
     } catch (IOException e) {
@@ -213,8 +235,10 @@ public final class ModelCache {
     try {
       Files.createDirectories(directory);
       Path tmp = Files.createTempFile(directory, key, ".tmp");
+      MessageDigest sha = sha256Digest();
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp));
-          DataOutputStream d = new DataOutputStream(out)) {
+          DigestOutputStream digesting = new DigestOutputStream(out, sha);
+          DataOutputStream d = new DataOutputStream(digesting)) {
         d.writeLong(MAGIC);
         d.writeInt(FORMAT);
         d.writeUTF(key);
@@ -227,6 +251,9 @@ public final class ModelCache {
         for (double v : theta) {
           d.writeDouble(v);
         }
+        d.flush();
+        digesting.on(false);
+        d.write(sha.digest());
       }
       Files.writeString(directory.resolve(key + ".txt"), description, StandardCharsets.UTF_8);
       try {
@@ -237,6 +264,14 @@ public final class ModelCache {
       }
     } catch (IOException e) {
       LOG.warn("could not write cache entry {} in {}: {}", key, directory, e.toString());
+    }
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
 

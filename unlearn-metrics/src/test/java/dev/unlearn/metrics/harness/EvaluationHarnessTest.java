@@ -187,6 +187,39 @@ class EvaluationHarnessTest {
   }
 
   @Test
+  void aCacheFileChangedAfterItWasWrittenIsRetrainedAndRewritten(@TempDir Path dir)
+      throws Exception {
+    // Before: flipping two payload bytes turned a parameter into 6.5e306 and the file still
+    // loaded as a hit; a NaN payload loaded too. Now every byte is under a SHA-256.
+    EvaluationReport first = harness(LBFGS, 2, HARNESS_SEED).cache(dir).build().run();
+    TrainingRecipe r0 = LBFGS.withSeed(EvaluationHarness.retrainSeed(HARNESS_SEED, 0));
+    String key = ModelCache.key("retrained", MODEL, r0, train, forget);
+    Path file = dir.resolve(key + ".bin");
+    byte[] good = Files.readAllBytes(file);
+    double[] stored = ModelCache.in(dir).load(key, MODEL).orElseThrow().parameters();
+    int payload = good.length - 32 - 8 * MODEL.numParameters(); // the first parameter's bytes
+    byte[] flipped = good.clone();
+    flipped[payload] ^= 0x7f;
+    flipped[payload + 1] ^= 0x01;
+    byte[] nan = good.clone();
+    java.nio.ByteBuffer.wrap(nan).putDouble(payload, Double.NaN);
+    for (byte[] damaged : new byte[][] {flipped, nan}) {
+      Files.write(file, damaged);
+      assertThat(ModelCache.in(dir).load(key, MODEL)).isEmpty();
+      EvaluationReport again = harness(LBFGS, 2, HARNESS_SEED).cache(dir).build().run();
+      assertThat(again.timings().retrainedTrained()).isEqualTo(1);
+      assertThat(again.methods().get(0).scores()).isEqualTo(first.methods().get(0).scores());
+      // Rewritten: it loads again, with the parameters first written (times are re-measured).
+      assertThat(ModelCache.in(dir).load(key, MODEL).orElseThrow().parameters())
+          .isEqualTo(stored);
+    }
+    // Bytes appended after the checksum are damage too.
+    byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+    Files.write(file, longer);
+    assertThat(ModelCache.in(dir).load(key, MODEL)).isEmpty();
+  }
+
+  @Test
   void cacheKeyDependsOnWhatDeterminesTheModel() {
     String base = ModelCache.key("retrained", MODEL, ADAM, train, forget);
     assertThat(ModelCache.key("retrained", MODEL, ADAM, train, forget.clone())).isEqualTo(base);
