@@ -160,6 +160,7 @@ public final class UnlearningRequest {
 
     /** Forget these training rows (indices into the training data). */
     public Builder forgetRows(int... rows) {
+      InvalidInputException.check(rows != null, "forget rows must not be null");
       this.forgetRows = rows.clone();
       this.forgetGroups = null;
       return this;
@@ -167,6 +168,7 @@ public final class UnlearningRequest {
 
     /** Forget every row whose group id is one of these. */
     public Builder forgetGroups(int... groups) {
+      InvalidInputException.check(groups != null, "forget groups must not be null");
       this.forgetGroups = groups.clone();
       this.forgetRows = null;
       return this;
@@ -178,13 +180,22 @@ public final class UnlearningRequest {
       return this;
     }
 
+    /**
+     * Sets one hyperparameter. A null name or value is rejected (a null value never means "the
+     * default": leave the name out for that).
+     */
     public Builder hyperparameter(String name, Object value) {
+      InvalidInputException.check(name != null, "hyperparameter name must not be null");
+      InvalidInputException.check(value != null,
+          "hyperparameter '%s' (null) must have a value; leave it out to use its default", name);
       hyperparameters.put(name, value);
       return this;
     }
 
+    /** Sets several hyperparameters, each as {@link #hyperparameter(String, Object)} does. */
     public Builder hyperparameters(Map<String, ?> values) {
-      hyperparameters.putAll(values);
+      InvalidInputException.check(values != null, "hyperparameters must not be null");
+      values.forEach(this::hyperparameter);
       return this;
     }
 
