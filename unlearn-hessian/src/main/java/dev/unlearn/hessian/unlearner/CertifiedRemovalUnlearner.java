@@ -90,7 +90,8 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
           NewtonUnlearner.MAX_DIRECT_DIMENSION);
       x = Solvers.cholesky(h).solve(g);
     } else {
-      SolverResult r = Solvers.cg(h, g, v.get(TOLERANCE), 100_000);
+      SolverResult r = Solvers.cg(h, g,
+          SecondOrder.reachableTolerance(v.get(TOLERANCE), model.dataType()), 100_000);
       x = r.solution();
       iterations = r.iterations();
     }

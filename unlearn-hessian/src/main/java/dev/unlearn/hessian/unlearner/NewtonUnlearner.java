@@ -68,7 +68,7 @@ public final class NewtonUnlearner extends AbstractUnlearner {
   static final Hyperparameter<Integer> STEPS = Hyperparameter.ofInt("steps", 1, 1, 100,
       "number of Newton steps, each with the curvature at the current point");
   static final Hyperparameter<Double> TOLERANCE = Hyperparameter.ofDouble("tolerance", 1e-8, 0,
-      false, 1, false, "relative residual target of the iterative solvers");
+      false, 1, false, "relative residual target of the iterative solvers (at least 1e-5 for float32 models)");
   static final Hyperparameter<Integer> MAX_ITERATIONS = Hyperparameter.ofInt("max-iterations",
       1000, 1, 10_000_000, "iteration budget of cg and pcg-nystrom per step");
   static final Hyperparameter<Integer> RANK = Hyperparameter.ofInt("rank", 50, 1, 100_000,
@@ -178,7 +178,7 @@ public final class NewtonUnlearner extends AbstractUnlearner {
     }
     CurvatureOperator damped = damping > 0 ? base.damped(damping) : base;
     int tolIterations = v.get(MAX_ITERATIONS);
-    double tol = v.get(TOLERANCE);
+    double tol = SecondOrder.reachableTolerance(v.get(TOLERANCE), model.dataType());
     INDArray x;
     long iterations;
     long before = base.matvecs();

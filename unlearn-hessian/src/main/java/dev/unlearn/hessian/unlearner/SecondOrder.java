@@ -82,6 +82,18 @@ final class SecondOrder {
     return acc;
   }
 
+  /** The smallest relative residual the iterative solvers are asked for in float32. */
+  static final double FLOAT32_TOLERANCE = 1e-5;
+
+  /**
+   * The solver tolerance actually used: the requested one, but not below what the model's
+   * precision can reach ({@value #FLOAT32_TOLERANCE} in float32, where a relative residual of 1e-8
+   * is below rounding and CG would only spend its iteration budget and fail).
+   */
+  static double reachableTolerance(double requested, DataType type) {
+    return type == DataType.FLOAT ? Math.max(requested, FLOAT32_TOLERANCE) : requested;
+  }
+
   static double norm(INDArray v) {
     double[] x = v.toDoubleVector();
     double s = 0;
