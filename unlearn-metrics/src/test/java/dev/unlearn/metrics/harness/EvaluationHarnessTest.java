@@ -3,6 +3,7 @@ package dev.unlearn.metrics.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
 import dev.unlearn.api.InvalidInputException;
@@ -265,46 +266,18 @@ class EvaluationHarnessTest {
     // Before: NaN parameters aborted the whole run with "theta[0] (NaN) must be finite", naming
     // no plugin, because the result was checked outside the per-run error handler.
     EvaluationReport r = EvaluationHarness.builder(MODEL, train, test).forgetRows(forget)
-        .recipe(LBFGS).models(2).unlearner(new Invalid("returns-nan", "nan"))
-        .unlearner(new Invalid("returns-null", "null"))
-        .unlearner(new Invalid("returns-short", "short")).unlearners("retrain").progress(null)
+        .recipe(LBFGS).models(2).unlearner(new Broken("returns-nan", true, "nan"))
+        .unlearner(new Broken("returns-null", true, "null"))
+        .unlearner(new Broken("returns-short", true, "short")).unlearners("retrain").progress(null)
         .build().run();
     for (String[] c : new String[][] {{"returns-nan", "theta[0] (NaN) must be finite"},
         {"returns-null", "invalid result: null"}, {"returns-short", "parameters shape ([3])"}}) {
       MethodReport m = r.method(c[0]).orElseThrow();
       assertThat(m.status()).as(c[0]).isEqualTo(MethodReport.Status.FAILED);
       assertThat(m.message()).as(c[0]).contains("'" + c[0] + "'")
-          .contains(Invalid.class.getName()).contains(c[1]);
+          .contains(Broken.class.getName()).contains(c[1]);
     }
     assertThat(r.method("retrain").orElseThrow().ok()).isTrue();
-  }
-
-  /** Returns NaN parameters, null, or a vector of the wrong length. */
-  record Invalid(String name, String kind) implements Unlearner {
-    @Override
-    public String description() {
-      return "test double";
-    }
-
-    @Override
-    public List<Hyperparameter<?>> hyperparameters() {
-      return List.of();
-    }
-
-    @Override
-    public UnlearningResult unlearn(UnlearningRequest request) {
-      INDArray theta = request.parameters().dup();
-      switch (kind) {
-        case "nan":
-          theta.putScalar(0, Double.NaN);
-          return UnlearningResult.of(theta, new dev.unlearn.api.Cost(1, 0, 0, 0, 0));
-        case "null":
-          return null;
-        default:
-          return UnlearningResult.of(theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3))
-              .dup(), new dev.unlearn.api.Cost(1, 0, 0, 0, 0));
-      }
-    }
   }
 
   @Test
@@ -479,8 +452,16 @@ class EvaluationHarnessTest {
     return rows;
   }
 
-  /** A test unlearner that fails or supports nothing. */
-  record Broken(String name, boolean supportsModels) implements Unlearner {
+  /**
+   * A test unlearner that supports nothing, or fails: it throws ({@code "throw"}) or returns NaN
+   * parameters ({@code "nan"}), null ({@code "null"}) or a vector of the wrong length
+   * ({@code "short"}).
+   */
+  record Broken(String name, boolean supportsModels, String kind) implements Unlearner {
+    Broken(String name, boolean supportsModels) {
+      this(name, supportsModels, "throw");
+    }
+
     @Override
     public String description() {
       return "test double";
@@ -498,7 +479,21 @@ class EvaluationHarnessTest {
 
     @Override
     public UnlearningResult unlearn(UnlearningRequest request) {
-      throw new UnlearningException("boom at seed " + request.seed() + ", with a \"quote\", comma");
+      INDArray theta = request.parameters().dup();
+      Cost cost = new Cost(1, 0, 0, 0, 0);
+      switch (kind) {
+        case "nan":
+          theta.putScalar(0, Double.NaN);
+          return UnlearningResult.of(theta, cost);
+        case "null":
+          return null;
+        case "short":
+          return UnlearningResult.of(
+              theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3)).dup(), cost);
+        default:
+          throw new UnlearningException("boom at seed " + request.seed() + ", with a \"quote\", "
+              + "comma");
+      }
     }
   }
 }
