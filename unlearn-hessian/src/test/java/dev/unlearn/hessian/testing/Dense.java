@@ -1,11 +1,15 @@
 package dev.unlearn.hessian.testing;
 
+import dev.unlearn.testkit.Numerics;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Dense oracles on double[][] written independently of the code under test. */
+/**
+ * Dense oracles on double[][] written independently of the code under test; the ones shared with
+ * every module (mat-vec, transpose, norm) are the testkit's {@link Numerics}.
+ */
 public final class Dense {
   private Dense() {}
 
@@ -26,15 +30,7 @@ public final class Dense {
   }
 
   public static double[] mul(double[][] a, double[] x) {
-    double[] y = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      double s = 0;
-      for (int j = 0; j < x.length; j++) {
-        s += a[i][j] * x[j];
-      }
-      y[i] = s;
-    }
-    return y;
+    return Numerics.matVec(a, x);
   }
 
   public static double[][] mul(double[][] a, double[][] b) {
@@ -54,21 +50,11 @@ public final class Dense {
   }
 
   public static double[][] transpose(double[][] a) {
-    double[][] t = new double[a[0].length][a.length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a[0].length; j++) {
-        t[j][i] = a[i][j];
-      }
-    }
-    return t;
+    return Numerics.transpose(a);
   }
 
   public static double norm(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v * v;
-    }
-    return Math.sqrt(s);
+    return Numerics.norm(x);
   }
 
   public static double frobenius(double[][] a) {
