@@ -46,19 +46,36 @@ public record Cost(long wallNanos, double gradientEvaluations, long hessianVecto
 
   /**
    * A mutable counter for one run on one thread: started at construction, read once with
-   * {@link #stop()}.
+   * {@link #stop()}. It carries the run's {@link RunMonitor}, so that every loop that counts its
+   * work can also check its budget, listener and interrupts.
    */
   public static final class Meter {
     private final long start = System.nanoTime();
     private final int trainingRows;
+    private final RunMonitor monitor;
     private long exampleGradients;
     private long hvps;
     private long iterations;
 
     /** @param trainingRows n, the size of the full training set (the unit of gradient-equivalents) */
     public Meter(int trainingRows) {
+      this(trainingRows, RunMonitor.unbounded());
+    }
+
+    /**
+     * @param trainingRows n, the size of the full training set
+     * @param monitor the run's budget, listener and interrupt watch
+     */
+    public Meter(int trainingRows, RunMonitor monitor) {
       InvalidInputException.check(trainingRows > 0, "trainingRows (%d) must be > 0", trainingRows);
+      InvalidInputException.check(monitor != null, "monitor must not be null");
       this.trainingRows = trainingRows;
+      this.monitor = monitor;
+    }
+
+    /** The run's monitor. */
+    public RunMonitor monitor() {
+      return monitor;
     }
 
     /** Counts one gradient evaluation over {@code rows} examples. */

@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Everything an {@link Unlearner} needs: the model family, its trained parameters &theta;, the
  * training data, the rows to forget, the recipe that trained &theta;, hyperparameter values (checked
- * by the unlearner against its declarations), a seed and an optional time budget.
+ * by the unlearner against its declarations), a seed, an optional time budget and an optional
+ * progress listener.
  *
  * <pre>{@code
  * UnlearningRequest request = UnlearningRequest.builder(model, theta, train)
@@ -38,6 +39,7 @@ public final class UnlearningRequest {
   private final Map<String, Object> hyperparameters;
   private final long seed;
   private final Duration budget;
+  private final ProgressListener listener;
   private volatile Dataset forgetSet;
   private volatile Dataset retainSet;
 
@@ -51,6 +53,7 @@ public final class UnlearningRequest {
     this.hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.hyperparameters));
     this.seed = b.seed;
     this.budget = b.budget;
+    this.listener = b.listener;
   }
 
   public static Builder builder(Model model, INDArray parameters, Dataset training) {
@@ -63,6 +66,9 @@ public final class UnlearningRequest {
         .seed(seed).hyperparameters(hyperparameters);
     if (budget != null) {
       b.budget(budget);
+    }
+    if (listener != null) {
+      b.listener(listener);
     }
     return b;
   }
@@ -126,9 +132,17 @@ public final class UnlearningRequest {
     return seed;
   }
 
-  /** An optional wall-time budget that an unlearner may use to limit its work. */
+  /**
+   * An optional wall-time budget. The library's unlearners stop when it is spent and return the
+   * best parameters they have, with {@link Termination#BUDGET_SPENT} (see {@link RunMonitor}).
+   */
   public Optional<Duration> budget() {
     return Optional.ofNullable(budget);
+  }
+
+  /** An optional listener for progress, which may also stop the run (see {@link RunMonitor}). */
+  public Optional<ProgressListener> listener() {
+    return Optional.ofNullable(listener);
   }
 
   @Override
@@ -148,6 +162,7 @@ public final class UnlearningRequest {
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
     private long seed;
     private Duration budget;
+    private ProgressListener listener;
 
     private Builder(Model model, INDArray parameters, Dataset training) {
       InvalidInputException.check(model != null, "model must not be null");
@@ -208,6 +223,13 @@ public final class UnlearningRequest {
       InvalidInputException.check(d != null && !d.isNegative() && !d.isZero(),
           "budget (%s) must be positive", d);
       this.budget = d;
+      return this;
+    }
+
+    /** Receives progress and may stop the run; see {@link ProgressListener}. */
+    public Builder listener(ProgressListener l) {
+      InvalidInputException.check(l != null, "listener must not be null");
+      this.listener = l;
       return this;
     }
 

@@ -11,6 +11,7 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.api.TrainingRecipe;
 import dev.unlearn.core.internal.Batches;
 import dev.unlearn.core.internal.StepRule;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An optional linear term c adds c<sup>T</sup>&theta; to the objective (objective perturbation for
  * certified removal). Inputs are never mutated; the same recipe, data, start and thread count give
- * bitwise the same result. A non-finite objective during training fails with
+ * bitwise the same result. An optional {@link RunMonitor} bounds the run in time, reports progress
+ * to a listener that can stop it, and ends it at once with
+ * {@link dev.unlearn.api.UnlearningInterruptedException} when the thread is interrupted. A non-finite objective during training fails with
  * {@link InvalidInputException} naming the iteration (a learning rate too large, say).
  */
 public final class Trainer {
@@ -50,12 +53,14 @@ public final class Trainer {
   private final INDArray start;
   private final double[] linearTerm;
   private final TrainingListener listener;
+  private final RunMonitor monitor;
 
   private Trainer(Builder b) {
     this.recipe = b.recipe;
     this.start = b.start;
     this.linearTerm = b.linearTerm;
     this.listener = b.listener;
+    this.monitor = b.monitor;
   }
 
   /** Trains from the recipe's initialisation. */
@@ -85,7 +90,7 @@ public final class Trainer {
     } else {
       x0 = model.initialParameters(recipe.seed()).toDoubleVector();
     }
-    Cost.Meter meter = new Cost.Meter(data.size());
+    Cost.Meter meter = new Cost.Meter(data.size(), monitor == null ? RunMonitor.unbounded() : monitor);
     Evaluator f = new Evaluator(model, data, linearTerm, meter);
     return switch (recipe.optimizer()) {
       case LBFGS -> lbfgs(f, x0, meter);
@@ -112,6 +117,7 @@ public final class Trainer {
 
     /** Returns the objective and writes the gradient into {@code g}. */
     double evaluate(double[] x, double[] g) {
+      meter.monitor().check(); // an interrupt ends the run here; a spent budget at the iteration's end
       evaluations++;
       return evaluateOn(model, data, x, g, c, meter);
     }
@@ -148,6 +154,7 @@ public final class Trainer {
     double fx = f.evaluate(x, g);
     checkFinite(fx, 0);
     double gnorm = norm(g);
+    checkGradient(gnorm, 0, f.data);
     double[] d = new double[p];
     double[] alpha = new double[m];
     double[] xNew = new double[p];
@@ -210,8 +217,12 @@ public final class Trainer {
       fx = ls.f;
       checkFinite(fx, iter);
       gnorm = norm(g);
+      checkGradient(gnorm, iter, f.data);
       listener.onProgress(iter, fx, gnorm);
       converged = gnorm <= gtol;
+      if (!converged && meter.monitor().report("lbfgs", iter, fx)) {
+        break;
+      }
       if (!converged && Math.abs(fPrev - fx) <= 1e-16 * Math.max(1, Math.abs(fx))
           && ls.t * norm(d) <= 1e-16 * Math.max(1, norm(x))) {
         LOG.debug("L-BFGS: no further progress at iteration {} (|g| = {})", iter, gnorm);
@@ -223,7 +234,7 @@ public final class Trainer {
       LOG.debug("L-BFGS stopped after {} iterations at |g| = {} > {}", iter, gnorm, gtol);
     }
     return new TrainingResult(toArray(x, f.model.dataType()), fx, gnorm, iter, converged,
-        meter.stop());
+        meter.stop(), meter.monitor().termination());
   }
 
   private record LineSearch(double t, double f) {}
@@ -365,30 +376,54 @@ public final class Trainer {
     Batches batches = new Batches(data.size(), recipe.batchSize(), recipe.seed());
     double[] g = new double[p];
     int step = 0;
+    RunMonitor m = meter.monitor();
+    epochs:
     for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
       double epochLoss = 0;
       int[][] epochBatches = batches.nextEpoch();
       for (int[] rows : epochBatches) {
+        if (m.check()) {
+          break epochs;
+        }
         double loss = evaluateOn(model, data.rows(rows), x, g, linearTerm, meter);
         checkFinite(loss, step);
+        checkGradient(norm(g), step, data);
         epochLoss += loss;
         step++;
         rule.descend(x, g);
       }
       listener.onProgress(epoch + 1, epochLoss / epochBatches.length, Double.NaN);
       LOG.debug("epoch {}: mean minibatch objective {}", epoch + 1, epochLoss / epochBatches.length);
+      if (epoch + 1 < recipe.epochs() && m.report("epoch", epoch + 1, epochLoss / epochBatches.length)) {
+        break;
+      }
     }
     meter.iterations(step);
     double[] full = new double[p];
     double loss = evaluateOn(model, data, x, full, linearTerm, meter);
     return new TrainingResult(toArray(x, model.dataType()), loss, norm(full), step, true,
-        meter.stop());
+        meter.stop(), m.termination());
   }
 
   private static void checkFinite(double loss, int iteration) {
     if (!Double.isFinite(loss)) {
       throw new InvalidInputException("training objective (" + loss + ") at iteration "
           + iteration + " must be finite; lower the learning rate or check the data");
+    }
+  }
+
+  /**
+   * A finite objective with an infinite or NaN gradient norm means values so large that their
+   * squares overflow (features near 1e154 or beyond): the optimiser cannot move, so this is an
+   * error naming the largest feature, never a silent stop at the start.
+   */
+  private static void checkGradient(double gradientNorm, int iteration, Dataset data) {
+    if (!Double.isFinite(gradientNorm)) {
+      double largest = data.features().amaxNumber().doubleValue();
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "gradient norm (%s) at iteration %d must be finite; the largest |feature| is %.3g: "
+              + "standardise the features (values beyond about 1e150 overflow)",
+          gradientNorm, iteration, largest));
     }
   }
 
@@ -406,6 +441,7 @@ public final class Trainer {
     private INDArray start;
     private double[] linearTerm;
     private TrainingListener listener = TrainingListener.NONE;
+    private RunMonitor monitor;
 
     private Builder(TrainingRecipe recipe) {
       InvalidInputException.check(recipe != null, "recipe must not be null");
@@ -426,6 +462,17 @@ public final class Trainer {
 
     public Builder listener(TrainingListener l) {
       this.listener = l == null ? TrainingListener.NONE : l;
+      return this;
+    }
+
+    /**
+     * Watches the run: its budget and listener (checked after every L-BFGS iteration or epoch, and
+     * before every minibatch) and interrupts (before every objective evaluation). A run told to
+     * stop returns its current parameters with the monitor's {@link TrainingResult#termination()}.
+     * A monitor belongs to one run: build a trainer per run.
+     */
+    public Builder monitor(RunMonitor m) {
+      this.monitor = m;
       return this;
     }
 

@@ -5,6 +5,8 @@ import dev.unlearn.api.Cost;
 import dev.unlearn.api.Hyperparameter;
 import dev.unlearn.api.HyperparameterValues;
 import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.RunMonitor;
+import dev.unlearn.api.RunStoppedException;
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningException;
 import dev.unlearn.api.UnlearningRequest;
@@ -18,7 +20,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A base for unlearners: it checks that the model is supported, resolves the request's
  * hyperparameters against the declared ones (unknown names and out-of-range values fail with
- * {@link InvalidInputException}), meters the run, and rejects a non-finite result.
+ * {@link InvalidInputException}), meters the run, watches its budget, listener and interrupts, and
+ * rejects a non-finite result.
+ *
+ * <p>Budgets and stopping: {@code run} gets the request's {@link RunMonitor} as
+ * {@code meter.monitor()}. Loops call {@code monitor.report(phase, iteration, loss)} once per
+ * iteration and {@code monitor.check()} in inner loops, and return what they have when either says
+ * stop; code with no partial answer calls {@code monitor.stopIfAsked()}, and the result keeps
+ * &theta;. Either way the result's {@link dev.unlearn.api.Termination} says why the run ended. An
+ * interrupt ends the run with {@link dev.unlearn.api.UnlearningInterruptedException}.
  *
  * <pre>{@code
  * public final class MyUnlearner extends AbstractUnlearner {
@@ -60,8 +70,14 @@ public abstract class AbstractUnlearner implements Unlearner {
     InvalidInputException.check(supports(request.model()),
         "unlearner %s does not support model %s", name, request.model().name());
     HyperparameterValues values = request.hyperparameters(hyperparameters);
-    Cost.Meter meter = new Cost.Meter(request.training().size());
-    Outcome out = run(request, values, meter);
+    RunMonitor monitor = RunMonitor.of(request);
+    Cost.Meter meter = new Cost.Meter(request.training().size(), monitor);
+    Outcome out;
+    try {
+      out = run(request, values, meter);
+    } catch (RunStoppedException stopped) { // deep in a solve or sketch: nothing better than theta
+      out = new Outcome(request.parameters().dup(), Map.of(), false, Optional.empty());
+    }
     Cost cost = meter.stop();
     double[] theta = out.parameters().toDoubleVector();
     for (int i = 0; i < theta.length; i++) {
@@ -71,12 +87,13 @@ public abstract class AbstractUnlearner implements Unlearner {
       }
     }
     return new UnlearningResult(out.parameters(), cost, out.diagnostics(), out.converged(),
-        out.certificate());
+        out.certificate(), monitor.termination());
   }
 
   /**
    * Runs the method on a checked request with resolved hyperparameters; counts work on
-   * {@code meter} (its wall time is taken by the caller).
+   * {@code meter} (its wall time is taken by the caller) and checks {@code meter.monitor()} in
+   * every loop that can take long.
    */
   protected abstract Outcome run(UnlearningRequest request, HyperparameterValues values,
       Cost.Meter meter);

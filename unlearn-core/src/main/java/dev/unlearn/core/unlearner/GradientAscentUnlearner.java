@@ -5,6 +5,7 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
 import dev.unlearn.api.HyperparameterValues;
 import dev.unlearn.api.Model;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.core.internal.Batches;
 import dev.unlearn.core.internal.Vectors;
@@ -33,11 +34,19 @@ public final class GradientAscentUnlearner extends AbstractUnlearner {
     double lr = v.get(LR);
     Batches batches = new Batches(forget.size(), v.get(BATCH), request.seed());
     double loss = Double.NaN;
-    for (int e = 0; e < v.get(EPOCHS); e++) {
+    RunMonitor monitor = meter.monitor();
+    epochs:
+    for (int e = 1; e <= v.get(EPOCHS); e++) {
       for (int[] rows : batches.nextEpoch()) {
+        if (monitor.check()) {
+          break epochs;
+        }
         loss = Steps.crossEntropyGradient(model, x, forget.rows(rows), false, g, meter);
         Vectors.axpy(lr, g, x); // ascent
         meter.iterations(1);
+      }
+      if (e < v.get(EPOCHS) && monitor.report("epoch", e, loss)) {
+        break;
       }
     }
     return Outcome.of(Vectors.toArray(x, model.dataType()), Map.of("last-forget-loss", loss));

@@ -5,6 +5,7 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
 import dev.unlearn.api.HyperparameterValues;
 import dev.unlearn.api.Model;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.core.internal.Batches;
 import dev.unlearn.core.internal.StepRule;
@@ -42,19 +43,31 @@ public final class NegGradPlusUnlearner extends AbstractUnlearner {
     Batches forgetBatches = new Batches(forget.size(), v.get(BATCH), ~request.seed());
     int[][] fb = forgetBatches.nextEpoch();
     int fi = 0;
-    for (int e = 0; e < v.get(EPOCHS); e++) {
+    RunMonitor monitor = meter.monitor();
+    epochs:
+    for (int e = 1; e <= v.get(EPOCHS); e++) {
+      double loss = 0;
+      int steps = 0;
       for (int[] rows : retainBatches.nextEpoch()) {
+        if (monitor.check()) {
+          break epochs;
+        }
         if (fi == fb.length) {
           fb = forgetBatches.nextEpoch();
           fi = 0;
         }
-        Steps.crossEntropyGradient(model, x, retain.rows(rows), true, gr, meter);
-        Steps.crossEntropyGradient(model, x, forget.rows(fb[fi++]), false, gf, meter);
+        double lossR = Steps.crossEntropyGradient(model, x, retain.rows(rows), true, gr, meter);
+        double lossF = Steps.crossEntropyGradient(model, x, forget.rows(fb[fi++]), false, gf, meter);
+        loss += alpha * lossR - (1 - alpha) * lossF;
+        steps++;
         for (int i = 0; i < p; i++) {
           gr[i] = alpha * gr[i] - (1 - alpha) * gf[i];
         }
         adam.descend(x, gr);
         meter.iterations(1);
+      }
+      if (e < v.get(EPOCHS) && monitor.report("epoch", e, loss / steps)) {
+        break;
       }
     }
     return Outcome.of(Vectors.toArray(x, model.dataType()));

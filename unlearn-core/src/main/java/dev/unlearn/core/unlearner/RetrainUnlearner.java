@@ -23,7 +23,8 @@ public final class RetrainUnlearner extends AbstractUnlearner {
   @Override
   protected Outcome run(UnlearningRequest request, HyperparameterValues values, Cost.Meter meter) {
     TrainingRecipe recipe = request.recipe().withSeed(request.seed());
-    TrainingResult r = Trainer.train(request.model(), request.retainSet(), recipe);
+    TrainingResult r = Trainer.builder(recipe).monitor(meter.monitor()).build()
+        .train(request.model(), request.retainSet());
     meter.add(r.cost(), request.retainSet().size());
     return new Outcome(r.parameters(), Map.of("gradient-norm", r.gradientNorm(),
         "iterations", (double) r.iterations(), "loss", r.loss()), r.converged(), Optional.empty());

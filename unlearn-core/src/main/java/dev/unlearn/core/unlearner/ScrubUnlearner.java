@@ -5,6 +5,7 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
 import dev.unlearn.api.HyperparameterValues;
 import dev.unlearn.api.Model;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.core.internal.Batches;
 import dev.unlearn.core.internal.StepRule;
@@ -50,24 +51,38 @@ public final class ScrubUnlearner extends AbstractUnlearner {
     StepRule minRule = StepRule.adam(p, lr);
     Batches rb = new Batches(retain.size(), v.get(BATCH), request.seed());
     Batches fb = new Batches(forget.size(), v.get(BATCH), ~request.seed());
+    RunMonitor monitor = meter.monitor();
+    epochs:
     for (int e = 0; e < v.get(EPOCHS); e++) {
       if (e < v.get(MAX_EPOCHS)) {
         for (int[] rows : fb.nextEpoch()) {
+          if (monitor.check()) {
+            break epochs;
+          }
           Steps.klGradient(model, x, forget.rows(rows), teacherForget.getRows(rows), g, meter);
           Vectors.scale(-1, g); // ascend the KL
           maxRule.descend(x, g);
           meter.iterations(1);
         }
       }
+      double loss = 0;
+      int steps = 0;
       for (int[] rows : rb.nextEpoch()) {
+        if (monitor.check()) {
+          break epochs;
+        }
         Dataset batch = retain.rows(rows);
-        Steps.crossEntropyGradient(model, x, batch, true, g, meter);
+        loss += Steps.crossEntropyGradient(model, x, batch, true, g, meter);
+        steps++;
         if (w > 0) {
           Steps.klGradient(model, x, batch, teacherRetain.getRows(rows), gk, meter);
           Vectors.axpy(w, gk, g);
         }
         minRule.descend(x, g);
         meter.iterations(1);
+      }
+      if (e + 1 < v.get(EPOCHS) && monitor.report("epoch", e + 1, loss / steps)) {
+        break;
       }
     }
     return Outcome.of(Vectors.toArray(x, model.dataType()));

@@ -58,14 +58,15 @@ final class Steps {
 
   /**
    * Fine-tunes from {@code start} on {@code data} with Adam or SGD for {@code epochs}; counts the
-   * work on {@code meter}.
+   * work on {@code meter} and stops early when its monitor says so.
    */
   static TrainingResult finetune(Model model, Dataset data, INDArray start, String optimizer,
       int epochs, int batchSize, double learningRate, long seed, Cost.Meter meter) {
     TrainingRecipe recipe = optimizer.equals("sgd")
         ? TrainingRecipe.sgd(epochs, batchSize, learningRate, 0.9, seed)
         : TrainingRecipe.adam(epochs, batchSize, learningRate, seed);
-    TrainingResult r = Trainer.builder(recipe).start(start).build().train(model, data);
+    TrainingResult r = Trainer.builder(recipe).start(start).monitor(meter.monitor()).build()
+        .train(model, data);
     meter.add(r.cost(), data.size());
     return r;
   }

@@ -166,4 +166,24 @@ class TrainerTest {
         .train(ok, s.train())).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("length 3");
   }
+
+  @Test
+  void hugeFiniteFeaturesAreAnErrorNamingThemNotASilentStopAtZero() {
+    Split s = SyntheticData.generate(100, 6, 3, 4, 20);
+    double[][] x = s.train().features().toDoubleMatrix();
+    x[7][2] = 1e300; // finite, accepted by Dataset.of; its square overflows
+    Dataset huge = Dataset.of(Nd4j.createFromArray(x), s.train().labels(), 3);
+    Model model = LogisticRegression.of(6, 3).withL2(1e-3);
+    // L-BFGS from zeros (the retrain recipe): before, theta = 0 came back with converged = false
+    assertThatThrownBy(() -> Trainer.train(model, huge, TrainingRecipe.lbfgs(1e-6)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("gradient norm (Infinity) at iteration 0")
+        .hasMessageContaining("1.00e+300")
+        .hasMessageContaining("standardise");
+    // Adam from a random start saturates that row at once (its gradient is then exactly 0): the
+    // result is a finite model, and its reported full-batch gradient norm is finite too
+    TrainingResult adam = Trainer.train(model, huge, TrainingRecipe.adam(3, 16, 1e-3, 1));
+    assertThat(adam.gradientNorm()).isFinite();
+    assertThat(adam.loss()).isFinite();
+  }
 }

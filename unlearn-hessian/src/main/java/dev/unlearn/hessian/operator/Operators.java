@@ -1,5 +1,6 @@
 package dev.unlearn.hessian.operator;
 
+import dev.unlearn.api.Cost;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.ModelPoint;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,6 +80,15 @@ public final class Operators {
   /** A + B. */
   public static SumOperator sum(CurvatureOperator a, CurvatureOperator b) {
     return new SumOperator(a, b);
+  }
+
+  /**
+   * A that counts its products on {@code meter} and checks the meter's monitor before every one
+   * (see {@link MonitoredOperator}): how the unlearners meter their solves and bound them by the
+   * request's budget and interrupts.
+   */
+  public static MonitoredOperator monitored(CurvatureOperator a, Cost.Meter meter) {
+    return new MonitoredOperator(a, meter);
   }
 
   static CurvatureOperator requireOperator(CurvatureOperator op, String name) {

@@ -1,5 +1,6 @@
 package dev.unlearn.hessian.solve;
 
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.hessian.internal.Checks;
 import dev.unlearn.hessian.internal.Factorizations;
 import dev.unlearn.hessian.operator.AbstractCurvatureOperator;
@@ -39,12 +40,14 @@ public final class FisherWoodburyInverse extends AbstractCurvatureOperator imple
       INDArray k = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f');
       Nd4j.gemm(g, g, k, false, true, 1.0, 0.0);
       k.addi(Nd4j.eye(m).castTo(DataType.DOUBLE).muli(m * damping));
+      RunMonitor.checkInterrupted();
       INDArray l = Factorizations.cholesky(k, "m lambda I + G G^T");
       this.factor = Factorizations.lowerSolve(l, g).castTo(dataType()).dup('f');
     } else {
       INDArray f = Nd4j.create(DataType.DOUBLE, new long[] {p, p}, 'f');
       Nd4j.gemm(g, g, f, true, false, 1.0 / m, 0.0);
       f.addi(Nd4j.eye(p).castTo(DataType.DOUBLE).muli(damping));
+      RunMonitor.checkInterrupted();
       INDArray l = Factorizations.cholesky(f, "the Fisher matrix");
       this.factor = Factorizations.lowerSolve(l, Nd4j.eye(p).castTo(DataType.DOUBLE))
           .castTo(dataType()).dup('f');

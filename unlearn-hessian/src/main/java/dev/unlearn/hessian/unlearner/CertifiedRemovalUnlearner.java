@@ -80,7 +80,7 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
     ModelPoint at = model.at(theta, retain);
     INDArray g = at.gradient().addi(c);
     meter.gradient(nr);
-    CurvatureOperator h = Operators.hessian(at);
+    CurvatureOperator h = Operators.monitored(Operators.hessian(at), meter);
     INDArray x;
     long iterations = 0;
     if (v.get(SOLVER).equals("direct")) {
@@ -96,7 +96,7 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
       iterations = r.iterations();
     }
     INDArray residual = h.apply(x).subi(g); // H x - g = -(g + H v), v = -x
-    meter.hvps(h.matvecs()).iterations(iterations);
+    meter.iterations(iterations);
     double solveResidual = SecondOrder.norm(residual);
     INDArray step = x.neg();
     INDArray out = theta.add(step);

@@ -49,6 +49,7 @@ public final class FisherForgettingUnlearner extends AbstractUnlearner {
     double lambda = v.get(FisherRemovalUnlearner.FISHER_DAMPING);
     EmpiricalFisherOperator f = FisherRemovalUnlearner.retainFisher(model, theta, retain,
         v.get(FisherRemovalUnlearner.FISHER_SAMPLES), lambda, request.seed(), meter);
+    meter.monitor().stopIfAsked();
     INDArray out = theta.dup();
     double stepNorm = 0;
     if (v.get(NEWTON_TERM)) {
@@ -57,6 +58,7 @@ public final class FisherForgettingUnlearner extends AbstractUnlearner {
       stepNorm = SecondOrder.norm(step);
       out.addi(step);
     }
+    meter.monitor().stopIfAsked();
     int p = model.numParameters();
     INDArray n = SecondOrder.gaussian(p, request.seed() * 0x9E3779B97F4A7C15L + 1, DataType.DOUBLE);
     INDArray shaped;

@@ -1,8 +1,9 @@
 package dev.unlearn.hessian.unlearner;
 
 import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.hessian.internal.Checks;
-import dev.unlearn.hessian.internal.SmallDense;
+import dev.unlearn.hessian.internal.Factorizations;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,9 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Exact real powers F<sup>a</sup> of the damped empirical Fisher F = &lambda;I + (1/m)G<sup>T</sup>G
  * of m per-example gradients G (m &times; p), for Fisher Forgetting (Golatkar et al., CVPR 2020;
- * Gu et al. 2024). With G G<sup>T</sup> = U diag(s&sup2;) U<sup>T</sup> (the m &times; m Gram matrix,
- * eigendecomposed once by one-sided Jacobi, O(m&sup3;)) and V = G<sup>T</sup>U diag(1/s) (p &times; r,
- * orthonormal, r = the number of s &gt; 0),
+ * Gu et al. 2024). When m &le; p, with G G<sup>T</sup> = U diag(s&sup2;) U<sup>T</sup> (the m &times; m
+ * Gram matrix, eigendecomposed once by LAPACK, O(m&sup3;)) and
+ * V = G<sup>T</sup>U diag(1/s) (p &times; r, orthonormal, r = the number of s &gt; 0); when m &gt; p,
+ * V and s&sup2; come straight from the eigendecomposition of the p &times; p matrix G<sup>T</sup>G
+ * (O(m p&sup2; + p&sup3;)). Then
  * F<sup>a</sup> = &lambda;<sup>a</sup>I + V diag((&lambda; + s&sup2;/m)<sup>a</sup> &minus; &lambda;<sup>a</sup>)
  * V<sup>T</sup> exactly, for any real a. Each application costs two gemms, O(p r k).
  *
@@ -22,14 +25,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  *
  * <p>Work and storage are float64; {@link #apply} returns the input's data type. G must be finite
- * and non-empty and &lambda; &gt; 0 (so every power exists); directions with s&sup2; below 1e-13 of the
- * largest are treated as null (eigenvalue &lambda;). Immutable and thread-safe.
+ * and non-empty and &lambda; &gt; 0 (so every power exists); directions with s&sup2; below 1e-11 of the
+ * largest are treated as null (eigenvalue &lambda;): that is above the eigensolver's rounding
+ * (about m&middot;2<sup>-52</sup> of the largest), and their s&sup2;/m is far below any usable
+ * &lambda;, so F<sup>a</sup> changes by no more than rounding. Immutable and thread-safe.
  */
 public final class FisherPower {
   private final INDArray basis; // p x r, float64
   private final double[] eigenvalues; // lambda + s^2/m, descending
   private final double damping;
   private final int p;
+  /** s&sup2; below this fraction of the largest counts as zero (see the class comment). */
+  static final double NULL_DIRECTION = 1e-11;
 
   private FisherPower(INDArray basis, double[] eigenvalues, double damping, int p) {
     this.basis = basis;
@@ -47,15 +54,34 @@ public final class FisherPower {
     int m = gradients.rows();
     int p = gradients.columns();
     INDArray g = gradients.castTo(DataType.DOUBLE).dup('f');
-    INDArray k = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'c');
+    if (m > p) { // the p x p side is smaller: G^T G = V diag(s^2) V^T gives the basis directly
+      INDArray c = Nd4j.create(DataType.DOUBLE, new long[] {p, p}, 'f');
+      Nd4j.gemm(g, g, c, true, false, 1.0, 0.0);
+      RunMonitor.checkInterrupted();
+      double[] s2 = new double[p];
+      double[] v = new double[p * p];
+      Factorizations.symmetricEigen(c, s2, v);
+      int r = rankOf(s2);
+      if (r == 0) {
+        return new FisherPower(null, new double[0], damping, p);
+      }
+      double[] vr = new double[p * r];
+      double[] eig = new double[r];
+      for (int j = 0; j < r; j++) {
+        for (int i = 0; i < p; i++) {
+          vr[i * r + j] = v[i * p + j];
+        }
+        eig[j] = damping + s2[j] / m;
+      }
+      return new FisherPower(Nd4j.create(vr, new long[] {p, r}, 'c').dup('f'), eig, damping, p);
+    }
+    INDArray k = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f');
     Nd4j.gemm(g, g, k, false, true, 1.0, 0.0);
+    RunMonitor.checkInterrupted();
     double[] s2 = new double[m];
     double[] u = new double[m * m];
-    SmallDense.jacobiSvd(k.dup('c').data().asDouble(), m, s2, u);
-    int r = 0;
-    while (r < m && s2[r] > 1e-13 * s2[0]) {
-      r++;
-    }
+    Factorizations.symmetricEigen(k, s2, u);
+    int r = rankOf(s2);
     if (r == 0) { // G = 0: F = lambda I
       return new FisherPower(null, new double[0], damping, p);
     }
@@ -68,9 +94,20 @@ public final class FisherPower {
       }
       eig[j] = damping + s2[j] / m;
     }
+    RunMonitor.checkInterrupted();
     INDArray v = Nd4j.create(DataType.DOUBLE, new long[] {p, r}, 'f');
     Nd4j.gemm(g, Nd4j.create(ur, new long[] {m, r}, 'c'), v, true, false, 1.0, 0.0);
     return new FisherPower(v, eig, damping, p);
+  }
+
+  /** How many of the descending s&sup2; are above {@link #NULL_DIRECTION} of the largest. */
+  private static int rankOf(double[] s2) {
+    double cut = NULL_DIRECTION * Math.max(s2[0], 0);
+    int r = 0;
+    while (r < s2.length && s2[r] > cut) {
+      r++;
+    }
+    return r;
   }
 
   /** The dimension p. */

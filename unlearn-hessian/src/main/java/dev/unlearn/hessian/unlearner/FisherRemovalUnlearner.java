@@ -49,6 +49,7 @@ public final class FisherRemovalUnlearner extends AbstractUnlearner {
     Dataset retain = request.retainSet();
     EmpiricalFisherOperator f = retainFisher(model, theta, retain, v.get(FISHER_SAMPLES),
         v.get(FISHER_DAMPING), request.seed(), meter);
+    meter.monitor().stopIfAsked();
     INDArray step = newtonTerm(model, theta, request, f, v.get(STEP_SIZE), meter);
     Map<String, Double> d = new LinkedHashMap<>();
     d.put("fisher-samples", (double) f.numExamples());

@@ -119,6 +119,9 @@ public final class NewtonUnlearner extends AbstractUnlearner {
       residual = s.relativeResidual;
       iterations += s.iterations;
       theta.subi(s.x);
+      if (step + 1 < steps && meter.monitor().report("newton-step", step + 1, at.loss())) {
+        break;
+      }
     }
     INDArray after = model.gradient(theta, retain);
     meter.gradient(retain.size());
@@ -176,12 +179,12 @@ public final class NewtonUnlearner extends AbstractUnlearner {
       }
       default -> throw new InvalidInputException("curvature (" + curvature + ") is unknown");
     }
+    base = Operators.monitored(base, meter); // every product is counted and checks the budget
     CurvatureOperator damped = damping > 0 ? base.damped(damping) : base;
     int tolIterations = v.get(MAX_ITERATIONS);
     double tol = SecondOrder.reachableTolerance(v.get(TOLERANCE), model.dataType());
     INDArray x;
     long iterations;
-    long before = base.matvecs();
     switch (solver) {
       case "cg" -> {
         SolverResult r = Solvers.cg(damped, g, tol, tolIterations);
@@ -209,10 +212,9 @@ public final class NewtonUnlearner extends AbstractUnlearner {
           r = Lissa.solve(step -> {
             int[] rows = SecondOrder.subsample(retain.size(), batch, rng.nextLong());
             meter.gradient(batch); // a minibatch curvature point costs a forward/backward pass
-            CurvatureOperator op = factory.apply(retain.rows(rows));
+            CurvatureOperator op = Operators.monitored(factory.apply(retain.rows(rows)), meter);
             return damping > 0 ? op.damped(damping) : op;
           }, model.numParameters(), g, options);
-          meter.hvps(r.matvecs());
         }
         x = r.solution();
         iterations = r.iterations();
@@ -243,7 +245,6 @@ public final class NewtonUnlearner extends AbstractUnlearner {
     }
     // the true residual on the (damped) curvature, one extra product
     INDArray r = damped.apply(x);
-    meter.hvps(base.matvecs() - before);
     r.subi(g);
     double gn = SecondOrder.norm(g);
     double rel = gn == 0 ? 0 : SecondOrder.norm(r) / gn;

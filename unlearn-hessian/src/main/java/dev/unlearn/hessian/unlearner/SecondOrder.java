@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Pieces shared by the second-order unlearners: seeded sampling, per-example gradients in chunks. */
 final class SecondOrder {
@@ -49,10 +50,30 @@ final class SecondOrder {
     return Nd4j.create(z, new long[] {p}, 'c').castTo(type);
   }
 
-  /** Per-example (unregularised) gradients of the rows of {@code data}, m &times; p; counted. */
+  /**
+   * Per-example (unregularised) gradients of the rows of {@code data}, m &times; p; counted. Computed
+   * in chunks of {@link #CHUNK} rows, checking the run's monitor before each.
+   */
   static INDArray perExampleGradients(Model model, INDArray theta, Dataset data, Cost.Meter meter) {
-    meter.gradient(data.size());
-    return model.at(theta, data).perExampleGradients();
+    int n = data.size();
+    if (n <= CHUNK) {
+      meter.monitor().stopIfAsked();
+      meter.gradient(n);
+      return model.at(theta, data).perExampleGradients();
+    }
+    INDArray out = Nd4j.create(model.dataType(), n, model.numParameters());
+    for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      meter.monitor().stopIfAsked();
+      int r1 = Math.min(n, r0 + CHUNK);
+      int[] rows = new int[r1 - r0];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = r0 + i;
+      }
+      meter.gradient(rows.length);
+      out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all())
+          .assign(model.at(theta, data.rows(rows)).perExampleGradients());
+    }
+    return out;
   }
 
   /**
@@ -64,6 +85,7 @@ final class SecondOrder {
     int n = data.size();
     double[] acc = new double[model.numParameters()];
     for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      meter.monitor().stopIfAsked();
       int r1 = Math.min(n, r0 + CHUNK);
       int[] rows = new int[r1 - r0];
       for (int i = 0; i < rows.length; i++) {

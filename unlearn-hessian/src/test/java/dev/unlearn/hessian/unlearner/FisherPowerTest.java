@@ -13,11 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 class FisherPowerTest {
 
   @Test
-  void powersMatchADenseEigendecomposition() {
+  void powersMatchADenseEigendecompositionWhetherMIsBelowOrAboveP() {
+    for (int m : new int[] {7, 20, 45}) { // the m x m Gram side, both equal, the p x p side
+      powersMatchADenseEigendecomposition(m);
+    }
+  }
+
+  private static void powersMatchADenseEigendecomposition(int m) {
     long seed = 51;
-    System.out.println("FisherPowerTest seed=" + seed);
+    System.out.println("FisherPowerTest seed=" + seed + " m=" + m);
     SplittableRandom rng = new SplittableRandom(seed);
-    int m = 7;
     int p = 20;
     double lambda = 1e-2;
     double[][] g = Dense.gaussian(m, p, rng);
@@ -29,7 +34,7 @@ class FisherPowerTest {
       f[i][i] += lambda;
     }
     FisherPower power = FisherPower.of(Dense.nd(g), lambda);
-    assertThat(power.rank()).isEqualTo(m);
+    assertThat(power.rank()).isEqualTo(Math.min(m, p));
     INDArray x = Dense.nd(Dense.gaussian(p, 3, rng));
     for (double a : new double[] {-0.25, -1, 0.5, 1}) {
       double[][] expected = Dense.mul(Dense.power(f, a), Dense.matrix(x));
