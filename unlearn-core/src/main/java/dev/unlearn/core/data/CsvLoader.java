@@ -15,9 +15,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Reads a labelled {@link Dataset} from delimited text (CSV), plain or gzip-compressed.
@@ -33,10 +39,15 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Every column other than the label and group columns is a feature, in file order. Gzip is
  * recognised by a {@code .gz} file name or by the gzip magic bytes, for paths and streams alike.
- * Fields are trimmed; a header name may be wrapped in double quotes; blank lines are skipped;
- * quoted fields containing the delimiter are not supported. Labels must be non-negative integers
- * (written {@code 3} or {@code 3.0}); the class count is the given one or else the largest label
- * plus one. Group ids must be integers. Column indices in the configuration count from 0, and a
+ * The text is CSV as RFC 4180 and Excel write it, read by Apache Commons CSV: quoted fields (with
+ * the delimiter, doubled quotes or line breaks inside), CRLF or LF line ends, a UTF-8 byte-order
+ * mark; fields are trimmed and blank lines skipped. Numbers are decimal as people write them
+ * ({@code -1.5}, {@code .5}, {@code 2e-3}); Java's {@code 1.5f}, {@code 2d}, hexadecimal
+ * {@code 0x1p3} and control characters are rejected. Labels must be non-negative integers (written
+ * {@code 3} or {@code 3.0}); the class count is the given one, or else the largest label plus one,
+ * and then every class below it must have a row (a gap is almost always a typo such as 1000000 for
+ * 10, which would silently create a million classes). Group ids must be integers. Features are
+ * held once on the heap while reading, in blocks, then copied off the heap. Column indices in the configuration count from 0, and a
  * negative index counts from the end ({@code -1} is the last column).
  *
  * <p>Bad input fails with {@link InvalidInputException} naming the source, the line (from 1, the
@@ -115,135 +126,220 @@ public final class CsvLoader {
   }
 
   private Dataset parse(BufferedReader reader, String source) throws IOException {
+    reader.mark(1);
+    if (reader.read() != '\uFEFF') { // a byte-order mark is not part of the first field
+      reader.reset();
+    }
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter)
+        .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(true).setTrim(true).get();
     String[] names = null;
     int columns = -1;
     int label = -1;
     int group = -1;
-    int lineNo = 0;
-    double[] x = new double[1024];
-    int[] y = new int[64];
-    int[] g = new int[64];
-    int rows = 0;
     int d = -1;
-    int maxLabel = -1;
-    String line;
-    List<String> fields = new ArrayList<>();
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
-      if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-        line = line.substring(1); // byte-order mark
-      }
-      if (line.isBlank()) {
-        continue;
-      }
-      split(line, fields);
-      if (columns < 0) {
-        columns = fields.size();
-        if (header) {
-          names = new String[columns];
-          for (int j = 0; j < columns; j++) {
-            names[j] = unquote(fields.get(j));
+    long maxLabel = -1;
+    int maxLabelLine = 0;
+    Rows rows = null;
+    long nextLine = 1; // the line on which the next record starts
+    try (CSVParser parser = format.parse(reader)) {
+      for (CSVRecord rec : parser) {
+        int lineNo = (int) nextLine;
+        nextLine = parser.getCurrentLineNumber() + 1;
+        if (rec.size() == 1 && rec.get(0).isEmpty()) {
+          continue; // a blank line
+        }
+        if (columns < 0) {
+          columns = rec.size();
+          if (header) {
+            names = rec.values();
           }
-        }
-        label = resolve("label", labelName, labelIndex, names, columns, source);
-        group = groupName == null && groupIndex == null ? -1
-            : resolve("group", groupName, groupIndex == null ? 0 : groupIndex, names, columns,
-                source);
-        if (group == label) {
-          throw new InvalidInputException(String.format(Locale.ROOT,
-              "group column (%s) must differ from the label column", describe(group, names)));
-        }
-        d = columns - 1 - (group >= 0 ? 1 : 0);
-        if (d < 1) {
-          throw new InvalidInputException(String.format(Locale.ROOT,
-              "columns (%d) of %s must include at least one feature besides the label%s",
-              columns, source, group >= 0 ? " and group" : ""));
-        }
-        if (header) {
-          continue;
-        }
-      }
-      if (fields.size() != columns) {
-        throw new InvalidInputException(String.format(Locale.ROOT,
-            "fields (%d) at %s line %d must number %d, as in the %s", fields.size(), source,
-            lineNo, columns, header ? "header" : "first line"));
-      }
-      if (rows == y.length) {
-        y = Arrays.copyOf(y, rows * 2);
-        g = Arrays.copyOf(g, rows * 2);
-      }
-      if ((long) (rows + 1) * d > x.length) {
-        long want = Math.max((long) (rows + 1) * d, 2L * x.length);
-        if (want > Integer.MAX_VALUE - 8) {
-          throw new InvalidInputException(String.format(Locale.ROOT,
-              "features (%d x %d) at %s line %d must fit in one Java array", rows + 1, d, source,
-              lineNo));
-        }
-        x = Arrays.copyOf(x, (int) want);
-      }
-      int o = rows * d;
-      for (int j = 0; j < columns; j++) {
-        String f = fields.get(j);
-        if (j == label) {
-          int v = parseInteger("label", f, source, lineNo, j, names);
-          if (v < 0) {
+          label = resolve("label", labelName, labelIndex, names, columns, source);
+          group = groupName == null && groupIndex == null ? -1
+              : resolve("group", groupName, groupIndex == null ? 0 : groupIndex, names, columns,
+                  source);
+          if (group == label) {
             throw new InvalidInputException(String.format(Locale.ROOT,
-                "label (%d) at %s line %d, column %s must be >= 0", v, source, lineNo,
-                describe(j, names)));
+                "group column (%s) must differ from the label column", describe(group, names)));
           }
-          if (numClasses > 0 && v >= numClasses) {
+          d = columns - 1 - (group >= 0 ? 1 : 0);
+          if (d < 1) {
             throw new InvalidInputException(String.format(Locale.ROOT,
-                "label (%d) at %s line %d, column %s must be < numClasses (%d)", v, source,
-                lineNo, describe(j, names), numClasses));
+                "columns (%d) of %s must include at least one feature besides the label%s",
+                columns, source, group >= 0 ? " and group" : ""));
           }
-          y[rows] = v;
-          maxLabel = Math.max(maxLabel, v);
-        } else if (j == group) {
-          g[rows] = parseInteger("group id", f, source, lineNo, j, names);
-        } else {
-          x[o++] = parseFeature(f, source, lineNo, j, names);
+          rows = new Rows(d);
+          if (header) {
+            continue;
+          }
         }
+        if (rec.size() != columns) {
+          throw new InvalidInputException(String.format(Locale.ROOT,
+              "fields (%d) at %s line %d must number %d, as in the %s", rec.size(), source,
+              lineNo, columns, header ? "header" : "first line"));
+        }
+        double[] x = rows.next(source, lineNo);
+        int o = rows.offset();
+        int y = 0;
+        int g = 0;
+        for (int j = 0; j < columns; j++) {
+          String f = rec.get(j);
+          if (j == label) {
+            y = parseInteger("label", f, source, lineNo, j, names);
+            if (y < 0) {
+              throw new InvalidInputException(String.format(Locale.ROOT,
+                  "label (%d) at %s line %d, column %s must be >= 0", y, source, lineNo,
+                  describe(j, names)));
+            }
+            if (numClasses > 0 && y >= numClasses) {
+              throw new InvalidInputException(String.format(Locale.ROOT,
+                  "label (%d) at %s line %d, column %s must be < numClasses (%d)", y, source,
+                  lineNo, describe(j, names), numClasses));
+            }
+            if (y > maxLabel) {
+              maxLabel = y;
+              maxLabelLine = lineNo;
+            }
+          } else if (j == group) {
+            g = parseInteger("group id", f, source, lineNo, j, names);
+          } else {
+            x[o++] = parseFeature(f, source, lineNo, j, names);
+          }
+        }
+        rows.add(y, g);
       }
-      rows++;
+    } catch (UncheckedIOException e) { // Commons CSV wraps parse errors (an unclosed quote, say)
+      throw new InvalidInputException(String.format(Locale.ROOT, "%s is not valid CSV: %s", source,
+          e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
     }
     if (columns < 0) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "input (%s) must not be empty", source));
     }
-    if (rows == 0) {
+    if (rows.size() == 0) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "data rows (0) of %s must be at least 1 (only a header was found)", source));
     }
-    int k = numClasses > 0 ? numClasses : maxLabel + 1;
+    int k = numClasses > 0 ? numClasses : inferClasses(rows.labels(), maxLabel, maxLabelLine, source);
+    INDArray features = rows.features();
+    int[] labels = rows.labels();
+    Dataset out = group >= 0
+        ? Dataset.of(features, labels, k, rows.groups())
+        : Dataset.of(features, labels, k);
+    features.close(); // Dataset.of copied it: free the off-heap memory now, not at some GC
+    return out;
+  }
+
+  /**
+   * The class count when none was given: the largest label + 1, provided every class below it has
+   * a row. A gap means a typo (a label of 1 000 000 among 0..9) far more often than classes that
+   * truly have no example; those can be given with {@code numClasses(...)}.
+   */
+  private static int inferClasses(int[] labels, long maxLabel, int maxLabelLine, String source) {
+    long k = maxLabel + 1;
     if (k < 2) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "numClasses (%d), inferred as the largest label + 1 in %s, must be >= 2; "
               + "give it with numClasses(...)", k, source));
     }
-    double[] xs = x.length == rows * d ? x : Arrays.copyOf(x, rows * d);
-    var features = Nd4j.create(xs, new long[] {rows, d}, DataType.DOUBLE);
-    int[] labels = Arrays.copyOf(y, rows);
-    return group >= 0
-        ? Dataset.of(features, labels, k, Arrays.copyOf(g, rows))
-        : Dataset.of(features, labels, k);
-  }
-
-  private void split(String line, List<String> out) {
-    out.clear();
-    int start = 0;
-    int n = line.length();
-    for (int i = 0; i < n; i++) {
-      if (line.charAt(i) == delimiter) {
-        out.add(line.substring(start, i).trim());
-        start = i + 1;
+    if (k > labels.length) {
+      throw new InvalidInputException(String.format(Locale.ROOT,
+          "numClasses (%d), inferred from the largest label (%d, at %s line %d), must not exceed "
+              + "the number of rows (%d); a typo? Give numClasses(...) if it is meant", k, maxLabel,
+          source, maxLabelLine, labels.length));
+    }
+    boolean[] seen = new boolean[(int) k];
+    for (int y : labels) {
+      seen[y] = true;
+    }
+    int missing = 0;
+    int first = -1;
+    for (int c = 0; c < k; c++) {
+      if (!seen[c]) {
+        missing++;
+        first = first < 0 ? c : first;
       }
     }
-    out.add(line.substring(start).trim());
+    if (missing > 0) {
+      throw new InvalidInputException(String.format(Locale.ROOT,
+          "classes 0..%d, inferred from the largest label (%d, at %s line %d), must each have a "
+              + "row, but %d have none (the first is %d); a typo? Give numClasses(...) if it is "
+              + "meant", k - 1, maxLabel, source, maxLabelLine, missing, first));
+    }
+    return (int) k;
   }
 
-  private static String unquote(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
-        ? s.substring(1, s.length() - 1).trim() : s;
+  /**
+   * Rows as they are read: features in blocks of about a million values (so a large file is held
+   * once on the heap, not in a doubling array and its copy), labels and groups in growing arrays.
+   */
+  private static final class Rows {
+    private static final int BLOCK_VALUES = 1 << 20;
+    private final int d;
+    private final int rowsPerBlock;
+    private final List<double[]> blocks = new ArrayList<>();
+    private int n;
+    private int[] y = new int[64];
+    private int[] g = new int[64];
+
+    Rows(int d) {
+      this.d = d;
+      this.rowsPerBlock = Math.max(1, BLOCK_VALUES / d);
+    }
+
+    /** The block that receives the next row; {@link #offset()} is where in it. */
+    double[] next(String source, int lineNo) {
+      if ((long) (n + 1) * d > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(String.format(Locale.ROOT,
+            "features (%d x %d) at %s line %d must have fewer than 2^31 values", n + 1, d, source,
+            lineNo));
+      }
+      if (n % rowsPerBlock == 0) {
+        blocks.add(new double[rowsPerBlock * d]);
+      }
+      return blocks.get(blocks.size() - 1);
+    }
+
+    int offset() {
+      return (n % rowsPerBlock) * d;
+    }
+
+    void add(int label, int group) {
+      if (n == y.length) {
+        y = Arrays.copyOf(y, n * 2);
+        g = Arrays.copyOf(g, n * 2);
+      }
+      y[n] = label;
+      g[n] = group;
+      n++;
+    }
+
+    int size() {
+      return n;
+    }
+
+    int[] labels() {
+      return Arrays.copyOf(y, n);
+    }
+
+    int[] groups() {
+      return Arrays.copyOf(g, n);
+    }
+
+    /** The n &times; d features, off the heap; each heap block is released once copied. */
+    INDArray features() {
+      INDArray out = Nd4j.create(DataType.DOUBLE, new long[] {n, d}, 'c');
+      for (int b = 0; b < blocks.size(); b++) {
+        int r0 = b * rowsPerBlock;
+        int r1 = Math.min(n, r0 + rowsPerBlock);
+        double[] block = blocks.get(b);
+        blocks.set(b, null);
+        INDArray part = Nd4j.create(r1 - r0 == rowsPerBlock ? block
+            : Arrays.copyOf(block, (r1 - r0) * d), new long[] {r1 - r0, d}, 'c');
+        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all()).assign(part);
+        part.close();
+      }
+      return out;
+    }
   }
 
   private static int resolve(String what, String name, int index, String[] names, int columns,
@@ -284,42 +380,48 @@ public final class CsvLoader {
     return names == null ? Integer.toString(j + 1) : (j + 1) + " (\"" + names[j] + "\")";
   }
 
+  /** A decimal number as people write it: no hex, no Java suffixes (1.5f, 2d), no NUL. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+  /** NaN and infinity as Java and NumPy write them. */
+  private static final Pattern NON_FINITE =
+      Pattern.compile("[+-]?(?:nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+
   private static int parseInteger(String what, String f, String source, int lineNo, int j,
       String[] names) {
-    try {
-      return Integer.parseInt(f);
-    } catch (NumberFormatException e) {
-      // fall through: "3.0" is accepted, "3.5" and "x" are not
-    }
-    double v;
-    try {
-      v = Double.parseDouble(f);
-    } catch (NumberFormatException e) {
-      v = Double.NaN;
-    }
+    double v = DECIMAL.matcher(f).matches() ? Double.parseDouble(f) : Double.NaN;
     if (v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE) {
       return (int) v;
     }
     throw new InvalidInputException(String.format(Locale.ROOT,
-        "%s (%s) at %s line %d, column %s must be an integer", what, f, source, lineNo,
+        "%s (%s) at %s line %d, column %s must be an integer", what, printable(f), source, lineNo,
         describe(j, names)));
   }
 
   private static double parseFeature(String f, String source, int lineNo, int j, String[] names) {
-    double v;
-    try {
-      v = Double.parseDouble(f);
-    } catch (NumberFormatException e) {
+    if (!DECIMAL.matcher(f).matches() && !NON_FINITE.matcher(f).matches()) {
       throw new InvalidInputException(String.format(Locale.ROOT,
-          "feature (%s) at %s line %d, column %s must be a number", f, source, lineNo,
-          describe(j, names)));
+          "feature (%s) at %s line %d, column %s must be a decimal number", printable(f), source,
+          lineNo, describe(j, names)));
     }
+    double v = DECIMAL.matcher(f).matches() ? Double.parseDouble(f) : Double.NaN;
     if (!Double.isFinite(v)) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "feature (%s) at %s line %d, column %s must be finite", f, source, lineNo,
           describe(j, names)));
     }
     return v;
+  }
+
+  /** The field with control characters (a NUL, say) shown as \\uXXXX. */
+  private static String printable(String f) {
+    StringBuilder b = new StringBuilder(f.length());
+    for (int i = 0; i < f.length(); i++) {
+      char c = f.charAt(i);
+      b.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c)
+          : String.valueOf(c));
+    }
+    return b.toString();
   }
 
   /** Configuration of a {@link CsvLoader}; not thread-safe, {@link #build} snapshots it. */

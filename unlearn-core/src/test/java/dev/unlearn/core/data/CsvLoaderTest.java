@@ -124,8 +124,8 @@ class CsvLoaderTest {
   @Test
   void badFeaturesNameLineAndColumn() {
     fails(CsvLoader.builder().header(true), "a,b,y\n1,2,0\n3,x,1\n",
-        "feature (x) at t.csv line 3, column 2 (\"b\") must be a number");
-    fails(CsvLoader.builder(), "1,,0\n", "feature () at t.csv line 1, column 2 must be a number");
+        "feature (x) at t.csv line 3, column 2 (\"b\") must be a decimal number");
+    fails(CsvLoader.builder(), "1,,0\n", "feature () at t.csv line 1, column 2 must be a decimal number");
     fails(CsvLoader.builder(), "1,2,0\nNaN,2,1\n",
         "feature (NaN) at t.csv line 2, column 1 must be finite");
     fails(CsvLoader.builder(), "1,-Infinity,0\n",
@@ -173,5 +173,57 @@ class CsvLoaderTest {
             + "(header(false))");
     assertThatThrownBy(() -> CsvLoader.builder().numClasses(1))
         .isInstanceOf(InvalidInputException.class).hasMessage("numClasses (1) must be >= 2");
+  }
+
+  @Test
+  void quotedFieldsCrlfAndAByteOrderMarkAsExcelWritesThem() {
+    String csv = "\uFEFF\"weight, kg\",\"say \"\"hi\"\"\",y\r\n"
+        + "1.5,\" 2 \",0\r\n"
+        + "\r\n"
+        + "-.5,3e2,1\r\n";
+    Dataset d = CsvLoader.builder().header(true).labelColumn("y").build().load(text(csv), "x.csv");
+    assertThat(d.size()).isEqualTo(2);
+    assertThat(flat(d)).containsExactly(1.5, 2, -0.5, 300);
+    assertThat(d.labels()).containsExactly(0, 1);
+    // a header name with the delimiter and doubled quotes inside resolves by its unquoted text
+    Dataset byName = CsvLoader.builder().header(true).labelColumn("say \"hi\"").build()
+        .load(text("a,\"say \"\"hi\"\"\"\n1,0\n2,1\n"), "x.csv");
+    assertThat(byName.labels()).containsExactly(0, 1);
+    fails(CsvLoader.builder(), "1,0\n\"2,1\n", "t.csv is not valid CSV: "
+        + "(startline 2) EOF reached before encapsulated token finished");
+  }
+
+  @Test
+  void numbersMustBeDecimalNotJavaLiterals() {
+    fails(CsvLoader.builder(), "1.5f,0\n", "feature (1.5f) at t.csv line 1, column 1 must be a "
+        + "decimal number");
+    fails(CsvLoader.builder(), "1,0\n2d,1\n", "feature (2d) at t.csv line 2, column 1 must be a "
+        + "decimal number");
+    fails(CsvLoader.builder(), "0x1p3,0\n", "feature (0x1p3) at t.csv line 1, column 1 must be a "
+        + "decimal number");
+    fails(CsvLoader.builder(), "1\u00002,0\n", "feature (1\\u00002) at t.csv line 1, column 1 must "
+        + "be a decimal number");
+    fails(CsvLoader.builder(), "1,0\n2,1d\n", "label (1d) at t.csv line 2, column 2 must be an "
+        + "integer");
+    fails(CsvLoader.builder(), "1,0\n2,inf\n", "label (inf) at t.csv line 2, column 2 must be an "
+        + "integer");
+    Dataset ok = CsvLoader.builder().build().load(text("+1,0\n1.,1\n.25,1\n-2E+2,0\n"), "t.csv");
+    assertThat(flat(ok)).containsExactly(1, 1, 0.25, -200);
+  }
+
+  @Test
+  void aLabelTypoIsAnErrorNotAMillionClasses() {
+    fails(CsvLoader.builder(), "1,0\n2,1\n3,1000000\n4,2\n",
+        "numClasses (1000001), inferred from the largest label (1000000, at t.csv line 3), must "
+            + "not exceed the number of rows (4); a typo? Give numClasses(...) if it is meant");
+    fails(CsvLoader.builder(), "1,0\n2,1\n3,2147483647\n",
+        "numClasses (2147483648), inferred from the largest label (2147483647, at t.csv line 3), "
+            + "must not exceed the number of rows (3); a typo? Give numClasses(...) if it is meant");
+    fails(CsvLoader.builder(), "1,0\n2,3\n3,0\n4,3\n5,0\n",
+        "classes 0..3, inferred from the largest label (3, at t.csv line 2), must each have a row, "
+            + "but 2 have none (the first is 1); a typo? Give numClasses(...) if it is meant");
+    // given explicitly, empty classes are allowed
+    Dataset d = CsvLoader.builder().numClasses(4).build().load(text("1,0\n2,3\n"), "t.csv");
+    assertThat(d.numClasses()).isEqualTo(4);
   }
 }
