@@ -19,7 +19,9 @@ public final class HalfwayUnlearner extends AbstractUnlearner {
 
   @Override
   protected Outcome run(UnlearningRequest r, HyperparameterValues v, Cost.Meter meter) {
-    TrainingResult t = Trainer.train(r.model(), r.retainSet(), r.recipe());
+    // the monitor carries the request's budget, listener and interrupts into the training loop
+    TrainingResult t = Trainer.builder(r.recipe()).monitor(meter.monitor()).build()
+        .train(r.model(), r.retainSet());
     meter.add(t.cost(), r.retainSet().size());
     double w = v.get(MIX);
     return Outcome.of(r.parameters().mul(1 - w).addi(t.parameters().mul(w)));
