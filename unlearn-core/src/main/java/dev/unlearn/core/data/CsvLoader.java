@@ -65,6 +65,7 @@ public final class CsvLoader {
   private final String groupName;
   private final Integer groupIndex;
   private final int numClasses; // 0: inferred
+  private final int skipLines;
 
   private CsvLoader(Builder b) {
     this.header = b.header;
@@ -74,6 +75,7 @@ public final class CsvLoader {
     this.groupName = b.groupName;
     this.groupIndex = b.groupIndex;
     this.numClasses = b.numClasses;
+    this.skipLines = b.skipLines;
   }
 
   /** A builder with the defaults: no header, comma-separated, label in the last column. */
@@ -130,6 +132,12 @@ public final class CsvLoader {
     if (reader.read() != '\uFEFF') { // a byte-order mark is not part of the first field
       reader.reset();
     }
+    for (int i = 0; i < skipLines; i++) {
+      if (reader.readLine() == null) {
+        throw new InvalidInputException(String.format(Locale.ROOT,
+            "input (%s) has %d lines, fewer than the %d to skip", source, i, skipLines));
+      }
+    }
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter)
         .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(true).setTrim(true).get();
     String[] names = null;
@@ -140,11 +148,11 @@ public final class CsvLoader {
     long maxLabel = -1;
     int maxLabelLine = 0;
     Rows rows = null;
-    long nextLine = 1; // the line on which the next record starts
+    long nextLine = skipLines + 1; // the line on which the next record starts
     try (CSVParser parser = format.parse(reader)) {
       for (CSVRecord rec : parser) {
         int lineNo = (int) nextLine;
-        nextLine = parser.getCurrentLineNumber() + 1;
+        nextLine = skipLines + parser.getCurrentLineNumber() + 1;
         if (rec.size() == 1 && rec.get(0).isEmpty()) {
           continue; // a blank line
         }
@@ -433,8 +441,16 @@ public final class CsvLoader {
     private String groupName;
     private Integer groupIndex;
     private int numClasses;
+    private int skipLines;
 
     private Builder() {}
+
+    /** Lines to skip before the header or the first row, a preamble say (default 0). */
+    public Builder skipLines(int n) {
+      InvalidInputException.check(n >= 0, "skipLines (%d) must be >= 0", n);
+      this.skipLines = n;
+      return this;
+    }
 
     /** Whether the first non-blank line holds column names (default false). */
     public Builder header(boolean hasHeader) {

@@ -226,4 +226,15 @@ class CsvLoaderTest {
     Dataset d = CsvLoader.builder().numClasses(4).build().load(text("1,0\n2,3\n"), "t.csv");
     assertThat(d.numClasses()).isEqualTo(4);
   }
+
+  @Test
+  void skippedPreambleLinesStillCountInLineNumbers() {
+    Dataset d = CsvLoader.builder().skipLines(2).header(true).labelColumn("y").build()
+        .load(text("exported 2026-11-29\n# by a tool\na,y\n1,0\n2,1\n"), "t.csv");
+    assertThat(flat(d)).containsExactly(1, 2);
+    fails(CsvLoader.builder().skipLines(1).header(true), "junk\na,y\n1,0\nx,1\n",
+        "feature (x) at t.csv line 4, column 1 (\"a\") must be a decimal number");
+    fails(CsvLoader.builder().skipLines(5), "1,0\n", "input (t.csv) has 1 lines, fewer than the 5 "
+        + "to skip");
+  }
 }

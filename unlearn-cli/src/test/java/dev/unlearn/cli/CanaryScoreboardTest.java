@@ -1,10 +1,10 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.unlearn.metrics.score.Exposure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unlearn.benchmarks.ScoreboardTest.Outcome;
+import dev.unlearn.cli.ScoreboardTest.Outcome;
 import dev.unlearn.lm.CanaryScoring;
 import dev.unlearn.lm.CanaryFormat;
 import dev.unlearn.lm.CharNgramModel;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code --task canary} end to end with tiny settings (20 entries, h = 8, one epoch, 200 exposure
+ * {@code canary} end to end with tiny settings (20 entries, h = 8, one epoch, 200 exposure
  * candidates, three methods, two sequential rounds) into a temporary folder, then once more from
  * the model cache.
  */
@@ -27,7 +27,7 @@ class CanaryScoreboardTest {
 
   @Test
   void tinyCanaryRunPrintsBothTablesAndWritesEveryFile(@TempDir Path dir) throws Exception {
-    String[] args = {"--task", "canary", "--entries", "20", "--test-entries", "5", "--hidden", "8",
+    String[] args = {"canary", "--entries", "20", "--test-entries", "5", "--hidden", "8",
         "--embedding", "4", "--epochs", "1", "--samples", "200", "--rounds", "2", "--methods",
         "retrain,gradient-ascent,fisher-removal", "--sequential-methods",
         "fisher-removal,gradient-ascent", "--out", dir.toString(), "--seed", "3"};
@@ -85,7 +85,7 @@ class CanaryScoreboardTest {
   void reportedExposureIsTheSampledEstimateOfTheCachedModel(@TempDir Path dir) throws Exception {
     // Independent recomputation: load nothing from the report but the canary text; score the
     // original model written in the cache with CanaryExposure directly, same M and seed rule.
-    String[] args = {"--task", "canary", "--entries", "12", "--test-entries", "3", "--hidden", "6",
+    String[] args = {"canary", "--entries", "12", "--test-entries", "3", "--hidden", "6",
         "--embedding", "3", "--epochs", "1", "--samples", "100", "--rounds", "0", "--methods",
         "retrain", "--out", dir.toString(), "--seed", "5"};
     System.out.println("canary scoreboard seed 5");
@@ -121,17 +121,21 @@ class CanaryScoreboardTest {
 
   @Test
   void badCanaryFlagsFailWithTheirValue() {
-    Outcome bad = ScoreboardTest.run("--task", "canary", "--rounds", "-1");
+    Outcome bad = ScoreboardTest.run("canary", "--rounds", "-1");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("--rounds (-1) must be an integer in [0, 50]");
-    Outcome task = ScoreboardTest.run("--task", "speech");
+    Outcome task = ScoreboardTest.run("speech");
     assertThat(task.status()).isEqualTo(2);
-    assertThat(task.err()).contains("--task (speech) must be one of digits, canary");
-    Outcome unknown = ScoreboardTest.run("--task", "canary", "--methods", "no-such", "--entries",
+    assertThat(task.err()).contains("Unmatched argument at index 0: 'speech'");
+    Outcome foreign = ScoreboardTest.run("canary", "--model", "mlp");
+    assertThat(foreign.status()).isEqualTo(2);
+    assertThat(foreign.err()).contains("Unknown options: '--model'");
+    Outcome unknown = ScoreboardTest.run("canary", "--methods", "no-such", "--entries",
         "3");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("no-such");
-    assertThat(ScoreboardTest.run("--help").out()).contains("--task NAME").contains("--rounds R");
+    assertThat(ScoreboardTest.run("canary", "--help").out()).contains("--rounds=R")
+        .contains("--sequential-methods=LIST");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import java.util.ArrayList;
 import java.util.Comparator;

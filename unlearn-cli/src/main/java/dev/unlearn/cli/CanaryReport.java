@@ -1,9 +1,9 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
-import dev.unlearn.benchmarks.CanaryScoreboard.MethodRow;
-import dev.unlearn.benchmarks.CanaryScoreboard.Outcome;
-import dev.unlearn.benchmarks.CanaryScoreboard.RoundRow;
-import dev.unlearn.benchmarks.CanaryScoreboard.Scores;
+import dev.unlearn.cli.CanaryScoreboard.MethodRow;
+import dev.unlearn.cli.CanaryScoreboard.Outcome;
+import dev.unlearn.cli.CanaryScoreboard.RoundRow;
+import dev.unlearn.cli.CanaryScoreboard.Scores;
 import dev.unlearn.lm.Canary;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ class ScoreboardTest {
   static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Scoreboard.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int status = UnlearnCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Outcome(status, out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
@@ -29,7 +29,7 @@ class ScoreboardTest {
 
   @Test
   void tinyRunPrintsTheTableAndWritesEveryFile(@TempDir Path dir) throws Exception {
-    String[] args = {"--model", "logistic", "--models", "2", "--methods", "retrain,finetune",
+    String[] args = {"scoreboard", "--model", "logistic", "--models", "2", "--methods", "retrain,finetune",
         "--out", dir.toString(), "--seed", "1"};
     System.out.println("scoreboard seed 1");
     Outcome first = run(args);
@@ -66,14 +66,28 @@ class ScoreboardTest {
 
   @Test
   void helpAndBadFlags() {
-    Outcome help = run("--help");
+    Outcome help = run("scoreboard", "--help");
     assertThat(help.status()).isZero();
-    assertThat(help.out()).contains("--models N").contains("--cache DIR").contains("--methods LIST");
-    Outcome bad = run("--models", "1");
+    assertThat(help.out()).contains("--models=N").contains("--cache=DIR").contains("--methods=LIST");
+    Outcome top = run("--help");
+    assertThat(top.status()).isZero();
+    assertThat(top.out()).contains("scoreboard").contains("canary").contains("score");
+    Outcome bad = run("scoreboard", "--models", "1");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("--models (1) must be an integer >= 2");
-    Outcome unknown = run("--methods", "no-such-method", "--model", "logistic", "--models", "2");
+    Outcome notANumber = run("scoreboard", "--models", "logistic");
+    assertThat(notANumber.status()).isEqualTo(2);
+    assertThat(notANumber.err()).contains("--models").contains("'logistic' is not an int");
+    Outcome unknown = run("scoreboard", "--methods", "no-such-method", "--model", "logistic",
+        "--models", "2");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("no-such-method").contains("retrain");
+    // a flag of another command is rejected, not ignored
+    Outcome foreign = run("scoreboard", "--rounds", "3");
+    assertThat(foreign.status()).isEqualTo(2);
+    assertThat(foreign.err()).contains("Unknown options: '--rounds'");
+    Outcome none = run();
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("A command is required");
   }
 }

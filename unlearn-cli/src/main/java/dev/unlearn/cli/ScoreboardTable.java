@@ -1,4 +1,4 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.GroupScores;

@@ -1,4 +1,4 @@
-package dev.unlearn.benchmarks;
+package dev.unlearn.cli;
 
 import dev.unlearn.metrics.score.Exposure;
 import dev.unlearn.api.Dataset;
@@ -55,7 +55,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class CanaryScoreboard {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** The task's settings (flags of {@code bin/scoreboard --task canary}). */
+  /** The task's settings (flags of {@code bin/scoreboard canary}). */
   record Config(int entries, int testEntries, int embedding, int hidden, int epochs,
       int samples, int rounds, List<String> methods, List<String> sequentialMethods, long seed,
       ModelCache cache) {

@@ -1,0 +1,160 @@
+package dev.unlearn.cli;
+
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.TrainingRecipe;
+import dev.unlearn.api.Unlearner;
+import dev.unlearn.core.data.Split;
+import dev.unlearn.core.model.Activation;
+import dev.unlearn.core.model.LogisticRegression;
+import dev.unlearn.core.model.Mlp;
+import dev.unlearn.core.registry.Unlearners;
+import dev.unlearn.metrics.harness.EvaluationHarness;
+import dev.unlearn.metrics.harness.EvaluationReport;
+import dev.unlearn.metrics.harness.ModelCache;
+import dev.unlearn.metrics.harness.ReportWriters;
+import dev.unlearn.metrics.harness.SvgCharts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code unlearn scoreboard} (the README's main job, {@code bin/scoreboard}): on the embedded digits
+ * data, evaluate every registered unlearner with the {@link EvaluationHarness} (N unlearning runs
+ * against N retrained models, the NeurIPS 2023 competition's protocol) on a softmax regression and
+ * an MLP, print a Markdown table per model on standard output, and write JSON, CSV and SVG charts
+ * into an output folder. Unlearners are taken from {@link Unlearners#available()} at run time, so
+ * plugins and newly registered methods appear with no change here; a method that does not support
+ * a model is listed as such, and one that fails is recorded without stopping the others. Retrained
+ * models are cached on disk; the table says how much time the cache saved. Every number is defined
+ * in {@code docs/metrics.md}. With {@code --data} it runs on a CSV of the user's own instead
+ * ({@link DataOptions}).
+ *
+ * <pre>
+ * bin/scoreboard --model logistic --models 8 --methods retrain,finetune --out /tmp/sb
+ * bin/scoreboard --data patients.csv.gz --label outcome --group patient --forget-groups 17,42
+ * </pre>
+ */
+@Command(name = "scoreboard", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Evaluates every registered unlearner on the embedded UCI digits data (1437 "
+        + "train / 360 test, z-scored) or on --data: trains the original model once, runs each unlearner N "
+        + "times from it, compares them with N models retrained without the forget set (cached "
+        + "on disk), and prints the competition score and the other scores (docs/metrics.md) as "
+        + "a Markdown table."})
+public final class Scoreboard implements Callable<Integer> {
+  /** The default N of the logistic model (see docs/metrics.md for the choice). */
+  static final int LOGISTIC_MODELS = 16;
+  /** The default N of the MLP. */
+  static final int MLP_MODELS = 8;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Mixin
+  RunOptions run = new RunOptions();
+
+  @Option(names = "--model", paramLabel = "NAME", defaultValue = "all",
+      description = "logistic, mlp or all (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--models", paramLabel = "N", description = "unlearning runs per method and "
+      + "retrained models, >= 2 (default " + LOGISTIC_MODELS + " for logistic, " + MLP_MODELS
+      + " for mlp)")
+  Integer numModels;
+
+  @Mixin
+  DataOptions data = new DataOptions();
+
+  Scoreboard(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    InvalidInputException.check(List.of("logistic", "mlp", "all").contains(model),
+        "--model (%s) must be one of logistic, mlp, all", model);
+    InvalidInputException.check(numModels == null || (numModels >= 2 && numModels <= 100_000),
+        "--models (%s) must be an integer >= 2", numModels);
+    run.check();
+    run(model.equals("all") ? List.of("logistic", "mlp") : List.of(model));
+    return 0;
+  }
+
+  /** One model family: the model, the recipe that trains it and its default N. */
+  record Family(String key, String label, Model model, TrainingRecipe recipe, int defaultModels) {}
+
+  /** A family for d features and k classes (64 and 10 on digits). */
+  static Family family(String name, int d, int k) {
+    return switch (name) {
+      case "logistic" -> new Family("logistic", String.format(Locale.ROOT,
+          "softmax regression %d->%d (L-BFGS to |g| <= 1e-6)", d, k),
+          LogisticRegression.of(d, k).withL2(1e-3), TrainingRecipe.lbfgs(1e-6),
+          LOGISTIC_MODELS);
+      case "mlp" -> new Family("mlp", String.format(Locale.ROOT,
+          "MLP %d-128-%d tanh (Adam, 30 epochs, batch 64, lr 1e-3)", d, k),
+          Mlp.of(Activation.TANH, d, 128, k).withL2(1e-3), TrainingRecipe.adam(30, 64, 1e-3, 0),
+          MLP_MODELS);
+      default -> throw new InvalidInputException("unknown model " + name);
+    };
+  }
+
+  void run(List<String> models) {
+    long start = System.nanoTime();
+    Split split = data.split(run.seed);
+    Dataset train = split.train();
+    Dataset test = split.test();
+    List<Unlearner> unlearners = new ArrayList<>();
+    if (run.methods.isEmpty()) {
+      unlearners.addAll(Unlearners.available());
+    } else {
+      for (String m : run.methods) {
+        unlearners.add(Unlearners.forName(m));
+      }
+    }
+    ModelCache cache = run.cache();
+    int[] forgetRows = data.forgetSet(split, run.seed);
+    err.printf(Locale.ROOT, "[scoreboard] data %s: %d train / %d test rows, %d features, %d "
+        + "classes; forgetting %d rows%n", data.name(), train.size(), test.size(),
+        train.numFeatures(), train.numClasses(), forgetRows.length);
+    StringBuilder markdown = new StringBuilder();
+    for (String name : models) {
+      Family f = family(name, train.numFeatures(), train.numClasses());
+      int n = numModels != null ? numModels : f.defaultModels();
+      err.printf(Locale.ROOT, "[scoreboard] %s: N = %d, %d methods, %d threads%n", name, n,
+          unlearners.size(), run.threads);
+      EvaluationReport report = EvaluationHarness.builder(f.model(), train, test)
+          .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
+          .threads(run.threads).seed(run.seed).cache(cache).progress(err).build().run();
+      String section = ScoreboardTable.markdown(f.label(), report);
+      out.print(section);
+      out.flush();
+      markdown.append(section);
+      Path dir = run.outDir.resolve(name);
+      List<Path> files = new ArrayList<>(ReportWriters.writeAll(report, forgetRows, dir));
+      files.addAll(SvgCharts.writeAll(report, dir));
+      err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
+    }
+    String total = String.format(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - start) * 1e-9);
+    out.print(total);
+    markdown.append(total);
+    try {
+      Files.createDirectories(run.outDir);
+      Files.writeString(run.outDir.resolve("scoreboard.md"), markdown, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + run.outDir.resolve("scoreboard.md"), e);
+    }
+  }
+
+}
