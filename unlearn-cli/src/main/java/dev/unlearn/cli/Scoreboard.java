@@ -9,6 +9,7 @@ import dev.unlearn.core.data.Split;
 import dev.unlearn.core.model.Activation;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.model.Mlp;
+import dev.unlearn.core.registry.UnlearnerRegistry;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.metrics.harness.EvaluationHarness;
 import dev.unlearn.metrics.harness.EvaluationReport;
@@ -76,6 +77,10 @@ public final class Scoreboard implements Callable<Integer> {
   @Mixin
   DataOptions data = new DataOptions();
 
+  @Option(names = "--plugins", paramLabel = "DIR", description = "load the unlearners of every "
+      + "jar in DIR too (their own class loader, the ServiceLoader); docs/plugins.md")
+  Path plugins;
+
   Scoreboard(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
@@ -115,12 +120,13 @@ public final class Scoreboard implements Callable<Integer> {
     Split split = data.split(run.seed);
     Dataset train = split.train();
     Dataset test = split.test();
+    UnlearnerRegistry registry = Plugins.registry(plugins, err);
     List<Unlearner> unlearners = new ArrayList<>();
     if (run.methods.isEmpty()) {
-      unlearners.addAll(Unlearners.available());
+      unlearners.addAll(registry.available());
     } else {
       for (String m : run.methods) {
-        unlearners.add(Unlearners.forName(m));
+        unlearners.add(registry.forName(m));
       }
     }
     ModelCache cache = run.cache();
