@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.time.Instant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn canary}: the language-model case study of {@code docs/canary.md} (canary exposure
@@ -22,6 +25,9 @@ import picocli.CommandLine.Option;
 final class Canary implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   RunOptions run = new RunOptions();
@@ -66,6 +72,7 @@ final class Canary implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Instant started = Instant.now();
     run.check();
     range("--rounds", rounds, 0, 50);
     range("--entries", entries, 1, 1000);
@@ -83,7 +90,10 @@ final class Canary implements Callable<Integer> {
     String markdown = CanaryReport.markdown(outcome);
     out.print(markdown);
     out.flush();
-    List<Path> files = CanaryReport.writeAll(outcome, markdown, run.outDir.resolve("canary"));
+    List<Path> files = new java.util.ArrayList<>(
+        CanaryReport.writeAll(outcome, markdown, run.outDir.resolve("canary")));
+    files.add(RunManifest.of("canary", spec.commandLine().getParseResult().originalArgs(),
+        run.seed, run.threads, started).write(run.outDir.resolve("canary")));
     err.printf(Locale.ROOT, "[canary] wrote %s%n", files);
     return 0;
   }

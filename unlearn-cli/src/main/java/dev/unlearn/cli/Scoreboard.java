@@ -26,9 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.time.Instant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn scoreboard} (the README's main job, {@code bin/scoreboard}): on the embedded digits
@@ -61,6 +64,9 @@ public final class Scoreboard implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   RunOptions run = new RunOptions();
@@ -115,7 +121,17 @@ public final class Scoreboard implements Callable<Integer> {
     };
   }
 
+  private static Path writeText(Path file, String text) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      return Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + file, e);
+    }
+  }
+
   void run(List<String> models) {
+    Instant started = Instant.now();
     long start = System.nanoTime();
     Split split = data.split(run.seed);
     Dataset train = split.train();
@@ -148,7 +164,11 @@ public final class Scoreboard implements Callable<Integer> {
       out.flush();
       markdown.append(section);
       Path dir = run.outDir.resolve(name);
-      List<Path> files = new ArrayList<>(ReportWriters.writeAll(report, forgetRows, dir));
+      List<Path> files = new ArrayList<>();
+      files.add(ScoreboardReport.of(data.name(), name, report, registry, forgetRows).write(dir));
+      files.add(writeText(dir.resolve("scores.csv"), ReportWriters.scoresCsv(report)));
+      files.add(writeText(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
+          forgetRows)));
       files.addAll(SvgCharts.writeAll(report, dir));
       err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
     }
@@ -158,6 +178,8 @@ public final class Scoreboard implements Callable<Integer> {
     try {
       Files.createDirectories(run.outDir);
       Files.writeString(run.outDir.resolve("scoreboard.md"), markdown, StandardCharsets.UTF_8);
+      RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
+          run.threads, started).write(run.outDir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + run.outDir.resolve("scoreboard.md"), e);
     }

@@ -2,11 +2,14 @@ package dev.unlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -52,6 +55,15 @@ class ScoreboardTest {
       assertThat(dir.resolve("logistic").resolve(f)).isNotEmptyFile();
     }
     assertThat(dir.resolve("scoreboard.md")).isNotEmptyFile();
+    checkReportShape(dir.resolve("logistic/report.json"));
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+    assertThat(manifest.get("schema").asText()).isEqualTo("unlearn-run-manifest/1");
+    assertThat(manifest.get("command").asText()).isEqualTo("scoreboard");
+    assertThat(manifest.get("arguments").get(2).asText()).isEqualTo("logistic");
+    assertThat(manifest.get("seed").asLong()).isEqualTo(1);
+    assertThat(manifest.get("cores").asInt()).isPositive();
+    assertThat(Instant.parse(manifest.get("endedAt").asText()))
+        .isAfterOrEqualTo(Instant.parse(manifest.get("startedAt").asText()));
     var factory = DocumentBuilderFactory.newInstance();
     factory.newDocumentBuilder().parse(dir.resolve("logistic/epsilon-histograms.svg").toFile());
     factory.newDocumentBuilder().parse(dir.resolve("logistic/score-vs-time.svg").toFile());
@@ -89,5 +101,39 @@ class ScoreboardTest {
     Outcome none = run();
     assertThat(none.status()).isEqualTo(2);
     assertThat(none.err()).contains("A command is required");
+  }
+
+  /** report.json has the shape docs/metrics.md documents, with typed hyperparameters. */
+  static void checkReportShape(Path file) throws Exception {
+    JsonNode r = new ObjectMapper().readTree(file.toFile());
+    assertThat(r.get("schema").asText()).isEqualTo("unlearn-scoreboard-report/1");
+    assertThat(iterable(r.fieldNames())).containsExactly("schema", "data", "model", "setup",
+        "original", "reference", "retrainSeconds", "retrainCpuSeconds",
+        "retrainGradientEquivalents", "methods", "timings", "forgetRows");
+    assertThat(r.get("setup").get("numModels").isInt()).isTrue();
+    assertThat(r.get("forgetRows").isArray()).isTrue();
+    assertThat(r.get("forgetRows").size()).isEqualTo(r.get("setup").get("forgetRows").asInt());
+    for (JsonNode m : r.get("methods")) {
+      assertThat(iterable(m.fieldNames())).containsExactly("name", "hyperparameters", "status",
+          "message", "forgetting", "scores", "cost");
+      if (m.get("status").asText().equals("OK")) {
+        assertThat(m.get("scores").get("forgettingQuality").isNumber()).isTrue();
+        assertThat(m.get("forgetting").get("epsilons").size())
+            .isEqualTo(r.get("forgetRows").size());
+        assertThat(m.get("cost").get("underTimeLimit").isBoolean()).isTrue();
+      }
+      if (m.get("name").asText().equals("finetune")) { // typed, as finetune declares them
+        JsonNode h = m.get("hyperparameters");
+        assertThat(h.get("epochs").isInt()).as("%s", h).isTrue();
+        assertThat(h.get("learning-rate").isDouble()).as("%s", h).isTrue();
+        assertThat(h.get("optimizer").isTextual()).as("%s", h).isTrue();
+      }
+    }
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
   }
 }

@@ -1,0 +1,72 @@
+package dev.unlearn.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What produced an output folder ({@code manifest.json}): the library version and git commit when
+ * known, the command line, the seed and thread counts, the JVM, the operating system, the cores,
+ * the heap limit, and the start and end times (ISO-8601, UTC).
+ *
+ * @param schema {@code "unlearn-run-manifest/1"}
+ * @param command the subcommand
+ * @param arguments its arguments as given
+ * @param libraryVersion the jar's Implementation-Version, or "development build"
+ * @param gitCommit {@code git rev-parse HEAD} of the working directory, or null when unknown
+ * @param seed the run's seed
+ * @param threads the harness's worker threads
+ * @param ompThreads {@code OMP_NUM_THREADS}, or null when unset
+ * @param java the JVM's version and vendor
+ * @param os the operating system's name, version and architecture
+ * @param cores the processors available to the JVM
+ * @param maxHeapBytes the JVM's heap limit
+ * @param offHeapLimits JavaCPP's {@code maxbytes} and {@code maxphysicalbytes} settings
+ * @param startedAt when the command started
+ * @param endedAt when it ended
+ */
+record RunManifest(String schema, String command, List<String> arguments, String libraryVersion,
+    String gitCommit, long seed, int threads, String ompThreads, String java, String os,
+    int cores, long maxHeapBytes, String offHeapLimits, String startedAt, String endedAt) {
+
+  static RunManifest of(String command, List<String> arguments, long seed, int threads,
+      Instant started) {
+    String v = UnlearnCli.class.getPackage().getImplementationVersion();
+    return new RunManifest("unlearn-run-manifest/1", command, List.copyOf(arguments),
+        v != null ? v : "development build", currentGitCommit(), seed, threads,
+        System.getenv("OMP_NUM_THREADS"),
+        System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+        System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
+        "maxbytes=" + System.getProperty("org.bytedeco.javacpp.maxbytes", "default")
+            + ", maxphysicalbytes="
+            + System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "default"),
+        started.toString(), Instant.now().toString());
+  }
+
+  /** The working directory's commit, or null (no git, not a checkout, or slower than 2 s). */
+  static String currentGitCommit() {
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      if (!p.waitFor(2, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  Path write(Path dir) {
+    return Json.write(this, dir.resolve("manifest.json"));
+  }
+}
