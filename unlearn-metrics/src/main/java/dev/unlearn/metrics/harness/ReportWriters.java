@@ -12,11 +12,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
 
 /**
  * Writes an {@link EvaluationReport} as JSON (every field of every record, by name) and as CSV (one
  * row per method plus the original and the retrained reference; and the per-example &epsilon;).
- * Hand-written, no dependency.
+ * JSON hand-written (the application writes its own with Jackson); CSV by Apache Commons CSV.
  *
  * <p>JSON: records become objects whose keys are the record components' names; numbers are written
  * with {@link Double#toString} (they read back bit for bit); NaN and infinities, which JSON lacks,
@@ -145,20 +146,13 @@ public final class ReportWriters {
     return Double.toString(v);
   }
 
+  /** One CSV record by Apache Commons CSV (RFC 4180: quotes only where needed, CRLF). */
   private static void row(StringBuilder b, List<String> cells) {
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      String c = cells.get(i);
-      if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0
-          || c.indexOf('\r') >= 0) {
-        b.append('"').append(c.replace("\"", "\"\"")).append('"');
-      } else {
-        b.append(c);
-      }
+    try {
+      CSVFormat.RFC4180.printRecord(b, cells.toArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder does not throw
     }
-    b.append("\r\n");
   }
 
   private static void value(StringBuilder b, Object v, int depth) {
