@@ -9,6 +9,7 @@ import dev.unlearn.metrics.harness.GroupScores;
 import dev.unlearn.metrics.harness.MethodCost;
 import dev.unlearn.metrics.harness.MethodReport;
 import dev.unlearn.metrics.harness.MethodScores;
+import dev.unlearn.metrics.harness.ScoreSpread;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +40,14 @@ record ScoreboardReport(String schema, String data, String model, EvaluationRepo
 
   /** One unlearner's entry: {@link MethodReport} with typed hyperparameters. */
   record Method(String name, Map<String, Object> hyperparameters, MethodReport.Status status,
-      String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost) {}
+      String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost,
+      Map<String, ScoreSpread> spread) {}
 
   static ScoreboardReport of(String data, String model, EvaluationReport r,
       UnlearnerRegistry registry, int[] forgetRows) {
     List<Method> methods = r.methods().stream().map(m -> new Method(m.name(),
-        typed(m, registry), m.status(), m.message(), m.forgetting(), m.scores(), m.cost()))
+        typed(m, registry), m.status(), m.message(), m.forgetting(), m.scores(), m.cost(),
+        m.spread()))
         .toList();
     return new ScoreboardReport("unlearn-scoreboard-report/1", data, model, r.setup(),
         r.original(), r.reference(), r.retrainSeconds(), r.retrainCpuSeconds(),

@@ -115,8 +115,13 @@ class ScoreboardTest {
     assertThat(r.get("forgetRows").size()).isEqualTo(r.get("setup").get("forgetRows").asInt());
     for (JsonNode m : r.get("methods")) {
       assertThat(iterable(m.fieldNames())).containsExactly("name", "hyperparameters", "status",
-          "message", "forgetting", "scores", "cost");
+          "message", "forgetting", "scores", "cost", "spread");
       if (m.get("status").asText().equals("OK")) {
+        JsonNode ta = m.get("spread").get("testAccuracy");
+        assertThat(iterable(ta.fieldNames())).containsExactly("n", "mean", "sd", "low", "high");
+        assertThat(ta.get("mean").asDouble()).isEqualTo(m.get("scores").get("testAccuracy")
+            .asDouble(), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(ta.get("low").asDouble()).isLessThanOrEqualTo(ta.get("high").asDouble());
         assertThat(m.get("scores").get("forgettingQuality").isNumber()).isTrue();
         assertThat(m.get("forgetting").get("epsilons").size())
             .isEqualTo(r.get("forgetRows").size());

@@ -404,7 +404,37 @@ public final class EvaluationHarness {
     double ratio = cpu / n / retrainCpu;
     MethodCost cost = new MethodCost(secs / n, cpu / n, ratio, secs / n / retrainSeconds,
         retrainGe > 0 ? ge / n / retrainGe : Double.NaN, ratio <= MethodCost.TIME_LIMIT_RATIO);
-    return new MethodReport(name, hp, MethodReport.Status.OK, "", f, s, cost);
+    return new MethodReport(name, hp, MethodReport.Status.OK, "", f, s, cost,
+        spreads(runs, retrained, f));
+  }
+
+  /** Mean, deviation and 95 % interval of every per-run score (see {@link MethodReport#spread}). */
+  private static Map<String, ScoreSpread> spreads(List<Run> runs, Eval[] retrained,
+      ForgettingResult f) {
+    int n = runs.size();
+    String[] names = {"retainAccuracyRatio", "testAccuracyRatio", "retainAccuracy",
+        "forgetAccuracy", "testAccuracy", "retainLoss", "forgetLoss", "testLoss", "klForget",
+        "klTest", "jsForget", "jsTest", "miaAuc", "parameterDistance", "gradientResidual",
+        "seconds", "cpuSeconds"};
+    double[][] v = new double[names.length][n];
+    for (int i = 0; i < n; i++) {
+      Run r = runs.get(i);
+      Eval e = r.eval;
+      double[] row = {e.retainAccuracy / retrained[i].retainAccuracy,
+          e.testAccuracy / retrained[i].testAccuracy, e.retainAccuracy, e.forgetAccuracy,
+          e.testAccuracy, e.retainLoss, e.forgetLoss, e.testLoss, r.klForget, r.klTest,
+          r.jsForget, r.jsTest, e.auc, r.distance, e.gradientResidual, r.cost.seconds(),
+          r.cpuSeconds};
+      for (int k = 0; k < names.length; k++) {
+        v[k][i] = row[k];
+      }
+    }
+    Map<String, ScoreSpread> out = new LinkedHashMap<>();
+    out.put("forgettingQuality", ScoreSpread.of(f.points()));
+    for (int k = 0; k < names.length; k++) {
+      out.put(names[k], ScoreSpread.of(v[k]));
+    }
+    return out;
   }
 
   private static GroupScores group(Eval[] evals) {

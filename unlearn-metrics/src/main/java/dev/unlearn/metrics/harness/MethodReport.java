@@ -18,9 +18,14 @@ import java.util.Map;
  * @param forgetting the per-example &epsilon; and points (the competition score)
  * @param scores the deterministic scores
  * @param cost the measured cost
+ * @param spread for every score measured run by run (accuracies and their ratios to retrained
+ *     model i, losses, KL, JS, MIA AUC, distance, gradient residual, seconds), its mean, standard
+ *     deviation and 95 % interval over the N runs; for {@code forgettingQuality}, over the forget
+ *     examples' points (F is one number per method, not per run); empty unless OK
  */
 public record MethodReport(String name, Map<String, String> hyperparameters, Status status,
-    String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost) {
+    String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost,
+    Map<String, ScoreSpread> spread) {
 
   /** Whether the method ran. */
   public enum Status { OK, FAILED, UNSUPPORTED }
@@ -28,6 +33,13 @@ public record MethodReport(String name, Map<String, String> hyperparameters, Sta
   public MethodReport {
     hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     message = message == null ? "" : message;
+    spread = spread == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(spread));
+  }
+
+  /** A report without spreads (a method that did not run, or a caller that has none). */
+  public MethodReport(String name, Map<String, String> hyperparameters, Status status,
+      String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost) {
+    this(name, hyperparameters, status, message, forgetting, scores, cost, Map.of());
   }
 
   /** Whether the scores are present. */

@@ -125,6 +125,22 @@ class EvaluationHarnessTest {
     tol.assertClose(s.finalScore(), f.forgettingQuality() * raU / raR * taU / taR);
     Tolerance.of(1e-12, 1e-7).assertClose(s.klForget(), kl);
     assertThat(s.klForget()).isGreaterThan(0);
+    // the spread of the test accuracy over the 3 runs, by hand: sample sd, t(2) = 4.302653
+    double[] ta = new double[3];
+    for (int i = 0; i < 3; i++) {
+      ta[i] = accuracy(u.get(i), test);
+    }
+    double m = (ta[0] + ta[1] + ta[2]) / 3;
+    double sd = Math.sqrt(((ta[0] - m) * (ta[0] - m) + (ta[1] - m) * (ta[1] - m)
+        + (ta[2] - m) * (ta[2] - m)) / 2);
+    ScoreSpread spread = r.method("finetune").orElseThrow().spread().get("testAccuracy");
+    tol.assertClose(spread.mean(), m);
+    tol.assertClose(spread.mean(), s.testAccuracy());
+    Tolerance.of(1e-12, 1e-9).assertClose(spread.sd(), sd);
+    Tolerance.of(1e-12, 1e-6).assertClose(spread.high() - spread.mean(), 4.302653 * sd / Math.sqrt(3));
+    assertThat(r.method("finetune").orElseThrow().spread()).containsKeys("forgettingQuality",
+        "retainAccuracyRatio", "klForget", "seconds");
+    tol.assertClose(r.method("finetune").orElseThrow().spread().get("klForget").mean(), kl);
   }
 
   @Test
