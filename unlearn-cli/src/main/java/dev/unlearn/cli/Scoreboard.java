@@ -159,13 +159,15 @@ public final class Scoreboard implements Callable<Integer> {
       EvaluationReport report = EvaluationHarness.builder(f.model(), train, test)
           .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
           .threads(run.threads).seed(run.seed).cache(cache).progress(err).build().run();
-      String section = ScoreboardTable.markdown(f.label(), report);
+      String section = ScoreboardTable.markdown(f.label(), report)
+          + Flags.markdown(report, train.numClasses());
       out.print(section);
       out.flush();
       markdown.append(section);
       Path dir = run.outDir.resolve(name);
       List<Path> files = new ArrayList<>();
-      files.add(ScoreboardReport.of(data.name(), name, report, registry, forgetRows).write(dir));
+      files.add(ScoreboardReport.of(data.name(), name, report, registry, forgetRows,
+          train.numClasses()).write(dir));
       files.add(writeText(dir.resolve("scores.csv"), ReportWriters.scoresCsv(report)));
       files.add(writeText(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
           forgetRows)));

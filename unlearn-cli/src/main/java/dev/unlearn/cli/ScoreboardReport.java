@@ -38,16 +38,16 @@ record ScoreboardReport(String schema, String data, String model, EvaluationRepo
     double retrainGradientEquivalents, List<Method> methods, EvaluationReport.Timings timings,
     int[] forgetRows) {
 
-  /** One unlearner's entry: {@link MethodReport} with typed hyperparameters. */
+  /** One unlearner's entry: {@link MethodReport} with typed hyperparameters and {@link Flags}. */
   record Method(String name, Map<String, Object> hyperparameters, MethodReport.Status status,
       String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost,
-      Map<String, ScoreSpread> spread) {}
+      Map<String, ScoreSpread> spread, List<String> flags) {}
 
   static ScoreboardReport of(String data, String model, EvaluationReport r,
-      UnlearnerRegistry registry, int[] forgetRows) {
+      UnlearnerRegistry registry, int[] forgetRows, int numClasses) {
     List<Method> methods = r.methods().stream().map(m -> new Method(m.name(),
         typed(m, registry), m.status(), m.message(), m.forgetting(), m.scores(), m.cost(),
-        m.spread()))
+        m.spread(), Flags.of(m, r, numClasses)))
         .toList();
     return new ScoreboardReport("unlearn-scoreboard-report/1", data, model, r.setup(),
         r.original(), r.reference(), r.retrainSeconds(), r.retrainCpuSeconds(),

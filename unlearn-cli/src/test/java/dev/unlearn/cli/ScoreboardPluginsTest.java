@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code scoreboard --plugins DIR} with a plugin jar that this test compiles and packs like a
- * plugin author's build: three unlearners, one honest ({@code keep-theta}: returns &theta;, so its
- * parameters equal the original's), one that throws, one that returns NaN parameters without the
- * base class's check. The honest one gets a row; the broken ones get FAILED rows naming them; the
- * run goes on.
+ * plugin author's build: four unlearners, one that returns &theta; ({@code keep-theta}: valid, so it
+ * gets a row, and is flagged as a no-op), one that throws, one that returns NaN parameters without
+ * the base class's check (both FAILED rows naming them; the run goes on), and one that zeroes
+ * &theta; ({@code zero-theta}: flagged as collapsed).
  */
 class ScoreboardPluginsTest {
   private static final String KEEP = """
@@ -63,17 +63,31 @@ class ScoreboardPluginsTest {
       }
       """;
 
+  private static final String ZERO = """
+      package com.example.plugins;
+      import dev.unlearn.api.*;
+      import dev.unlearn.core.unlearner.AbstractUnlearner;
+      public final class ZeroTheta extends AbstractUnlearner {
+        public ZeroTheta() { super("zero-theta", "sets every parameter to 0"); }
+        @Override protected Outcome run(UnlearningRequest r, HyperparameterValues v, Cost.Meter m) {
+          return Outcome.of(r.parameters().mul(0));
+        }
+      }
+      """;
+
   static Path buildPluginJar(Path work) throws IOException {
     Path src = work.resolve("src/com/example/plugins");
     Files.createDirectories(src);
     Files.writeString(src.resolve("KeepTheta.java"), KEEP);
     Files.writeString(src.resolve("Boom.java"), BOOM);
     Files.writeString(src.resolve("NanTheta.java"), NAN);
+    Files.writeString(src.resolve("ZeroTheta.java"), ZERO);
     Path classes = Files.createDirectories(work.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp",
         System.getProperty("java.class.path"), src.resolve("KeepTheta.java").toString(),
-        src.resolve("Boom.java").toString(), src.resolve("NanTheta.java").toString());
+        src.resolve("Boom.java").toString(), src.resolve("NanTheta.java").toString(),
+        src.resolve("ZeroTheta.java").toString());
     assertThat(rc).as("javac exit status").isZero();
     Path plugins = Files.createDirectories(work.resolve("plugins"));
     Path jar = plugins.resolve("example-plugins-1.0.jar");
@@ -86,7 +100,7 @@ class ScoreboardPluginsTest {
       }
       out.putNextEntry(new JarEntry("META-INF/services/dev.unlearn.api.Unlearner"));
       writeUtf8(out, "com.example.plugins.KeepTheta\ncom.example.plugins.Boom\n"
-          + "com.example.plugins.NanTheta\n");
+          + "com.example.plugins.NanTheta\ncom.example.plugins.ZeroTheta\n");
       out.closeEntry();
     }
     return plugins;
@@ -101,7 +115,7 @@ class ScoreboardPluginsTest {
       throws Exception {
     Path plugins = buildPluginJar(dir);
     Outcome o = ScoreboardTest.run("scoreboard", "--plugins", plugins.toString(), "--model",
-        "logistic", "--models", "2", "--methods", "retrain,keep-theta,boom,nan-theta", "--out",
+        "logistic", "--models", "2", "--methods", "retrain,keep-theta,boom,nan-theta,zero-theta", "--out",
         dir.resolve("out").toString(), "--cache", "none");
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(o.err()).contains("[plugins] 1 jar(s)").contains("keep-theta").contains("boom")
@@ -121,6 +135,10 @@ class ScoreboardPluginsTest {
     assertThat(rows).anyMatch(l -> l.startsWith("| nan-theta |") && l.contains("FAILED")
         && l.contains("com.example.plugins.NanTheta") && l.contains("NaN"));
     assertThat(rows).anyMatch(l -> l.startsWith("| retrain | 0.000 | 1.000 | 1.000"));
+    // the silent no-op and the collapse are flagged; retrain is not
+    assertThat(o.out()).contains("- **keep-theta**: no-op: the parameters did not move")
+        .contains("- **zero-theta**: collapsed: test accuracy")
+        .doesNotContain("- **retrain**");
   }
 
   @Test

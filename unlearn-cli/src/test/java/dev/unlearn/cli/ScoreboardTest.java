@@ -115,7 +115,7 @@ class ScoreboardTest {
     assertThat(r.get("forgetRows").size()).isEqualTo(r.get("setup").get("forgetRows").asInt());
     for (JsonNode m : r.get("methods")) {
       assertThat(iterable(m.fieldNames())).containsExactly("name", "hyperparameters", "status",
-          "message", "forgetting", "scores", "cost", "spread");
+          "message", "forgetting", "scores", "cost", "spread", "flags");
       if (m.get("status").asText().equals("OK")) {
         JsonNode ta = m.get("spread").get("testAccuracy");
         assertThat(iterable(ta.fieldNames())).containsExactly("n", "mean", "sd", "low", "high");

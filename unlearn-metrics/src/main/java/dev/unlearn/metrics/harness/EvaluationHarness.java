@@ -275,7 +275,7 @@ public final class EvaluationHarness {
           continue;
         }
         reports.add(aggregate(u.name(), hpText, mine, retrained, retrainMeanSeconds,
-            retrainMeanCpu, retrainGe));
+            retrainMeanCpu, retrainGe, original.entry.parameters()));
       }
       double unlearningSeconds = seconds(t2);
 
@@ -362,7 +362,8 @@ public final class EvaluationHarness {
   }
 
   private MethodReport aggregate(String name, Map<String, String> hp, List<Run> runs,
-      Eval[] retrained, double retrainSeconds, double retrainCpu, double retrainGe) {
+      Eval[] retrained, double retrainSeconds, double retrainCpu, double retrainGe,
+      double[] theta0) {
     int n = runs.size();
     double[][] phiU = new double[n][];
     double[][] phiR = new double[n][];
@@ -405,17 +406,28 @@ public final class EvaluationHarness {
     MethodCost cost = new MethodCost(secs / n, cpu / n, ratio, secs / n / retrainSeconds,
         retrainGe > 0 ? ge / n / retrainGe : Double.NaN, ratio <= MethodCost.TIME_LIMIT_RATIO);
     return new MethodReport(name, hp, MethodReport.Status.OK, "", f, s, cost,
-        spreads(runs, retrained, f));
+        spreads(runs, retrained, f, theta0));
+  }
+
+  /** &Vert;&theta; &minus; &theta;<sub>0</sub>&Vert; / &Vert;&theta;<sub>0</sub>&Vert; (absolute when &theta;<sub>0</sub> = 0). */
+  private static double movement(double[] theta, double[] theta0) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < theta.length; i++) {
+      num += (theta[i] - theta0[i]) * (theta[i] - theta0[i]);
+      den += theta0[i] * theta0[i];
+    }
+    return den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
   }
 
   /** Mean, deviation and 95 % interval of every per-run score (see {@link MethodReport#spread}). */
   private static Map<String, ScoreSpread> spreads(List<Run> runs, Eval[] retrained,
-      ForgettingResult f) {
+      ForgettingResult f, double[] theta0) {
     int n = runs.size();
     String[] names = {"retainAccuracyRatio", "testAccuracyRatio", "retainAccuracy",
         "forgetAccuracy", "testAccuracy", "retainLoss", "forgetLoss", "testLoss", "klForget",
         "klTest", "jsForget", "jsTest", "miaAuc", "parameterDistance", "gradientResidual",
-        "seconds", "cpuSeconds"};
+        "seconds", "cpuSeconds", "parameterMovement"};
     double[][] v = new double[names.length][n];
     for (int i = 0; i < n; i++) {
       Run r = runs.get(i);
@@ -424,7 +436,7 @@ public final class EvaluationHarness {
           e.testAccuracy / retrained[i].testAccuracy, e.retainAccuracy, e.forgetAccuracy,
           e.testAccuracy, e.retainLoss, e.forgetLoss, e.testLoss, r.klForget, r.klTest,
           r.jsForget, r.jsTest, e.auc, r.distance, e.gradientResidual, r.cost.seconds(),
-          r.cpuSeconds};
+          r.cpuSeconds, movement(e.theta, theta0)};
       for (int k = 0; k < names.length; k++) {
         v[k][i] = row[k];
       }

@@ -19,7 +19,9 @@ import java.util.Map;
  * @param scores the deterministic scores
  * @param cost the measured cost
  * @param spread for every score measured run by run (accuracies and their ratios to retrained
- *     model i, losses, KL, JS, MIA AUC, distance, gradient residual, seconds), its mean, standard
+ *     model i, losses, KL, JS, MIA AUC, distance, gradient residual, seconds, and
+ *     {@code parameterMovement} = &Vert;&theta;<sub>u,i</sub> &minus; &theta;<sub>0</sub>&Vert; /
+ *     &Vert;&theta;<sub>0</sub>&Vert;, how far the run moved from the original), its mean, standard
  *     deviation and 95 % interval over the N runs; for {@code forgettingQuality}, over the forget
  *     examples' points (F is one number per method, not per run); empty unless OK
  */
