@@ -151,6 +151,7 @@ public final class Scoreboard implements Callable<Integer> {
         + "classes; forgetting %d rows%n", data.name(), train.size(), test.size(),
         train.numFeatures(), train.numClasses(), forgetRows.length);
     StringBuilder markdown = new StringBuilder();
+    List<HtmlReport.Section> html = new ArrayList<>();
     for (String name : models) {
       Family f = family(name, train.numFeatures(), train.numClasses());
       int n = numModels != null ? numModels : f.defaultModels();
@@ -172,6 +173,8 @@ public final class Scoreboard implements Callable<Integer> {
       files.add(writeText(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
           forgetRows)));
       files.addAll(SvgCharts.writeAll(report, dir));
+      html.add(new HtmlReport.Section(section, List.of(SvgCharts.epsilonHistograms(report),
+          SvgCharts.scoreVersusTime(report))));
       err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
     }
     String total = String.format(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - start) * 1e-9);
@@ -180,6 +183,8 @@ public final class Scoreboard implements Callable<Integer> {
     try {
       Files.createDirectories(run.outDir);
       Files.writeString(run.outDir.resolve("scoreboard.md"), markdown, StandardCharsets.UTF_8);
+      HtmlReport.write(run.outDir, "Unlearn scoreboard: " + data.name(), html,
+          HtmlReport.footer("scoreboard"));
       RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
           run.threads, started).write(run.outDir);
     } catch (IOException e) {

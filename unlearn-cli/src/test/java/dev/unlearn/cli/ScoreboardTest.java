@@ -56,6 +56,12 @@ class ScoreboardTest {
     }
     assertThat(dir.resolve("scoreboard.md")).isNotEmptyFile();
     checkReportShape(dir.resolve("logistic/report.json"));
+    String html = Files.readString(dir.resolve("index.html"));
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<h2>softmax regression 64-&gt;10")
+        .contains("<td>retrain</td>").contains("<td>finetune</td>").doesNotContain("<script")
+        .doesNotContain("src=\"http").doesNotContain("| retrain |");
+    assertThat(html.split("<table>", -1)).hasSize(2); // one table: one model
+    assertThat(html.split("<svg", -1)).hasSize(1 + 2); // its two charts, inline
     JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
     assertThat(manifest.get("schema").asText()).isEqualTo("unlearn-run-manifest/1");
     assertThat(manifest.get("command").asText()).isEqualTo("scoreboard");

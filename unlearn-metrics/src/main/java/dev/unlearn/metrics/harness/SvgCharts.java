@@ -72,10 +72,18 @@ public final class SvgCharts {
     return b.append("</svg>\n").toString();
   }
 
-  /** The final score against the time ratio (log scale), one labelled point per method. */
+  /** Vertical distance between two method labels of {@link #scoreVersusTime}. */
+  static final double LABEL_SPACING = 13;
+
+  /**
+   * The final score against the time ratio (log scale), one point per method. The labels stand in
+   * a column right of the plot, in the order of their points' heights, at least
+   * {@link #LABEL_SPACING} apart, each joined to its point by a thin line: they never overlap,
+   * however close the points are.
+   */
   public static String scoreVersusTime(EvaluationReport r) {
     List<MethodReport> ok = okMethods(r);
-    int width = 640;
+    int width = 800;
     int height = 420;
     int px = 70;
     int py = 40;
@@ -118,16 +126,34 @@ public final class SvgCharts {
     if (ok.isEmpty()) {
       text(b, px + 10, py + 20, 12, "start", "(no method produced scores)");
     }
-    for (MethodReport m : ok) {
+    List<double[]> points = new java.util.ArrayList<>(); // x, y, index into ok
+    for (int i = 0; i < ok.size(); i++) {
+      MethodReport m = ok.get(i);
       double t = m.cost().timeRatio();
       if (!(t > 0) || !Double.isFinite(t)) {
         continue;
       }
       double x = px + (Math.log10(t) - l0) / (l1 - l0) * pw;
       double y = py + ph - m.scores().finalScore() / top * ph;
+      points.add(new double[] {x, y, i});
       b.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
-      text(b, x + 6, y - 4, 10, "start", m.name());
+    }
+    // the label column: sorted by the points' heights, pushed apart, then shifted into the frame
+    points.sort(java.util.Comparator.comparingDouble((double[] q) -> q[1]).thenComparingDouble(q -> q[0]));
+    double[] ly = new double[points.size()];
+    for (int k = 0; k < ly.length; k++) {
+      ly[k] = Math.max(points.get(k)[1], k == 0 ? py : ly[k - 1] + LABEL_SPACING);
+    }
+    double overflow = ly.length == 0 ? 0 : ly[ly.length - 1] - (height - 10);
+    for (int k = 0; k < ly.length && overflow > 0; k++) {
+      ly[k] -= overflow;
+    }
+    double lx = px + pw + 30;
+    for (int k = 0; k < ly.length; k++) {
+      double[] q = points.get(k);
+      line(b, q[0], q[1], lx - 4, ly[k], "#bbb", false);
+      text(b, lx, ly[k] + 3.5, 10, "start", ok.get((int) q[2]).name());
     }
     return b.append("</svg>\n").toString();
   }

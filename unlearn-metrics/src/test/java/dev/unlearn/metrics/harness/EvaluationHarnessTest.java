@@ -390,6 +390,31 @@ class EvaluationHarnessTest {
         SvgCharts.epsilonHistograms(none).getBytes(StandardCharsets.UTF_8)));
   }
 
+  @Test
+  void scoreVersusTimeLabelsNeverOverlapEvenWhenThePointsDo() throws Exception {
+    // six methods that all score F = 0 at about the same cost: their points nearly coincide
+    EvaluationReport r = EvaluationHarness.builder(MODEL, train, test).forgetRows(forget)
+        .recipe(LBFGS).models(2).unlearners("finetune", "gradient-ascent", "random-label",
+            "neggrad-plus", "erase-repair", "scrub").progress(null).build().run();
+    var factory = DocumentBuilderFactory.newInstance();
+    Document d = factory.newDocumentBuilder().parse(new ByteArrayInputStream(
+        SvgCharts.scoreVersusTime(r).getBytes(StandardCharsets.UTF_8)));
+    var texts = d.getElementsByTagName("text");
+    List<Double> ys = new ArrayList<>();
+    for (int i = 0; i < texts.getLength(); i++) {
+      var t = (org.w3c.dom.Element) texts.item(i);
+      if (r.method(t.getTextContent()).isPresent()) {
+        ys.add(Double.parseDouble(t.getAttribute("y")));
+      }
+    }
+    assertThat(ys).hasSize(6);
+    ys.sort(null);
+    for (int i = 1; i < ys.size(); i++) {
+      assertThat(ys.get(i) - ys.get(i - 1)).as("labels %d and %d", i - 1, i)
+          .isGreaterThanOrEqualTo(SvgCharts.LABEL_SPACING - 0.11); // written to 0.1 px
+    }
+  }
+
   static double accuracy(INDArray theta, Dataset d) {
     double[][] z = MODEL.logits(theta, d.features()).toDoubleMatrix();
     int ok = 0;
