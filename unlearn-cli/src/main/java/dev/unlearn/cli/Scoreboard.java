@@ -173,8 +173,8 @@ public final class Scoreboard implements Callable<Integer> {
       files.add(writeText(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
           forgetRows)));
       files.addAll(SvgCharts.writeAll(report, dir));
-      html.add(new HtmlReport.Section(section, List.of(SvgCharts.epsilonHistograms(report),
-          SvgCharts.scoreVersusTime(report))));
+      html.add(new HtmlReport.Section(section, List.of(SvgCharts.forgettingVersusUtility(report),
+          SvgCharts.scoreVersusTime(report), SvgCharts.epsilonHistograms(report))));
       err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
     }
     String total = String.format(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - start) * 1e-9);

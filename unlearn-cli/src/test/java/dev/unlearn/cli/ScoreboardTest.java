@@ -51,7 +51,7 @@ class ScoreboardTest {
     assertThat(rows).anyMatch(l -> l.startsWith("| finetune |"));
     assertThat(first.out()).contains("retrained model(s) trained in");
     for (String f : List.of("report.json", "scores.csv", "epsilons.csv", "epsilon-histograms.svg",
-        "score-vs-time.svg")) {
+        "score-vs-time.svg", "forgetting-vs-utility.svg")) {
       assertThat(dir.resolve("logistic").resolve(f)).isNotEmptyFile();
     }
     assertThat(dir.resolve("scoreboard.md")).isNotEmptyFile();
@@ -61,7 +61,7 @@ class ScoreboardTest {
         .contains("<td>retrain</td>").contains("<td>finetune</td>").doesNotContain("<script")
         .doesNotContain("src=\"http").doesNotContain("| retrain |");
     assertThat(html.split("<table>", -1)).hasSize(2); // one table: one model
-    assertThat(html.split("<svg", -1)).hasSize(1 + 2); // its two charts, inline
+    assertThat(html.split("<svg", -1)).hasSize(1 + 3); // its three charts, inline
     JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
     assertThat(manifest.get("schema").asText()).isEqualTo("unlearn-run-manifest/1");
     assertThat(manifest.get("command").asText()).isEqualTo("scoreboard");

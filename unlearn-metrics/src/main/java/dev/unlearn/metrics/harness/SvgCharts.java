@@ -139,26 +139,113 @@ public final class SvgCharts {
       b.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
     }
-    // the label column: sorted by the points' heights, pushed apart, then shifted into the frame
-    points.sort(java.util.Comparator.comparingDouble((double[] q) -> q[1]).thenComparingDouble(q -> q[0]));
-    double[] ly = new double[points.size()];
-    for (int k = 0; k < ly.length; k++) {
-      ly[k] = Math.max(points.get(k)[1], k == 0 ? py : ly[k - 1] + LABEL_SPACING);
-    }
-    double overflow = ly.length == 0 ? 0 : ly[ly.length - 1] - (height - 10);
-    for (int k = 0; k < ly.length && overflow > 0; k++) {
-      ly[k] -= overflow;
-    }
-    double lx = px + pw + 30;
-    for (int k = 0; k < ly.length; k++) {
-      double[] q = points.get(k);
-      line(b, q[0], q[1], lx - 4, ly[k], "#bbb", false);
-      text(b, lx, ly[k] + 3.5, 10, "start", ok.get((int) q[2]).name());
-    }
+    labelColumn(b, points, ok, px + pw + 30, py, height - 10);
     return b.append("</svg>\n").toString();
   }
 
-  /** Writes {@code epsilon-histograms.svg} and {@code score-vs-time.svg}; returns the files. */
+  /**
+   * Method labels in a column at x = {@code lx}: sorted by their points' heights, at least
+   * {@link #LABEL_SPACING} apart, shifted up into the frame, each joined to its point.
+   *
+   * @param points x, y and the index into {@code methods} of each point
+   */
+  private static void labelColumn(StringBuilder b, List<double[]> points,
+      List<MethodReport> methods, double lx, double top, double bottom) {
+    List<double[]> sorted = new ArrayList<>(points);
+    sorted.sort(java.util.Comparator.comparingDouble((double[] q) -> q[1])
+        .thenComparingDouble(q -> q[0]));
+    double[] ly = new double[sorted.size()];
+    for (int k = 0; k < ly.length; k++) {
+      ly[k] = Math.max(sorted.get(k)[1], k == 0 ? top : ly[k - 1] + LABEL_SPACING);
+    }
+    double overflow = ly.length == 0 ? 0 : ly[ly.length - 1] - bottom;
+    for (int k = 0; k < ly.length && overflow > 0; k++) {
+      ly[k] -= overflow;
+    }
+    for (int k = 0; k < ly.length; k++) {
+      double[] q = sorted.get(k);
+      line(b, q[0], q[1], lx - 4, ly[k], "#bbb", false);
+      text(b, lx, ly[k] + 3.5, 10, "start", methods.get((int) q[2]).name());
+    }
+  }
+
+  /**
+   * Forgetting against utility: F (y) against the test-accuracy ratio to the retrained models (x),
+   * each with its 95 % interval as error bars ({@link MethodReport#spread()}: over the runs for the
+   * ratio, over the forget examples for F). The ideal is the top of the line x = 1.
+   */
+  public static String forgettingVersusUtility(EvaluationReport r) {
+    List<MethodReport> ok = okMethods(r);
+    int width = 800;
+    int height = 420;
+    int px = 70;
+    int py = 40;
+    int pw = 520;
+    int ph = 320;
+    StringBuilder b = header(width, height);
+    text(b, 10, 20, 14, "start", "Forgetting F vs utility (test accuracy / retrained), "
+        + r.setup().model() + ", N = " + r.setup().numModels() + "; bars: 95 % intervals");
+    double lo = 1;
+    double hi = 1;
+    for (MethodReport m : ok) {
+      ScoreSpread ta = m.spread().get("testAccuracyRatio");
+      double a = ta != null && Double.isFinite(ta.low()) ? ta.low() : m.scores().testAccuracyRatio();
+      double z = ta != null && Double.isFinite(ta.high()) ? ta.high() : m.scores().testAccuracyRatio();
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, z);
+    }
+    double pad = Math.max(0.01, (hi - lo) * 0.08);
+    lo -= pad;
+    hi += pad;
+    final double x0 = lo;
+    final double x1 = hi;
+    java.util.function.DoubleUnaryOperator sx = v -> px + (v - x0) / (x1 - x0) * pw;
+    java.util.function.DoubleUnaryOperator sy = v -> py + ph - Math.max(0, Math.min(1, v)) * ph;
+    rect(b, px, py, pw, ph, "none", "#999");
+    for (int i = 0; i <= 4; i++) {
+      double v = lo + (hi - lo) * i / 4;
+      double x = sx.applyAsDouble(v);
+      line(b, x, py + ph, x, py + ph + 4, "#999", false);
+      text(b, x, py + ph + 16, 10, "middle", String.format(Locale.ROOT, "%.3f", v));
+      double f = i / 4.0;
+      double y = sy.applyAsDouble(f);
+      line(b, px - 4, y, px, y, "#999", false);
+      text(b, px - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", f));
+    }
+    double one = sx.applyAsDouble(1.0);
+    line(b, one, py, one, py + ph, "#27ae60", true);
+    text(b, one + 4, py + 12, 10, "start", "utility of retraining");
+    text(b, px + pw / 2.0, py + ph + 34, 11, "middle",
+        "test accuracy / retrained models' test accuracy");
+    text(b, 16, py + ph / 2.0, 11, "middle", "forgetting quality F", -90);
+    if (ok.isEmpty()) {
+      text(b, px + 10, py + 20, 12, "start", "(no method produced scores)");
+    }
+    List<double[]> points = new ArrayList<>();
+    for (int i = 0; i < ok.size(); i++) {
+      MethodReport m = ok.get(i);
+      double x = sx.applyAsDouble(m.scores().testAccuracyRatio());
+      double y = sy.applyAsDouble(m.scores().forgettingQuality());
+      ScoreSpread ta = m.spread().get("testAccuracyRatio");
+      ScoreSpread f = m.spread().get("forgettingQuality");
+      if (ta != null && Double.isFinite(ta.low())) {
+        line(b, sx.applyAsDouble(ta.low()), y, sx.applyAsDouble(ta.high()), y, "#2e86c1", false);
+      }
+      if (f != null && Double.isFinite(f.low())) {
+        line(b, x, sy.applyAsDouble(f.low()), x, sy.applyAsDouble(f.high()), "#2e86c1", false);
+      }
+      b.append(String.format(Locale.ROOT,
+          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
+      points.add(new double[] {x, y, i});
+    }
+    labelColumn(b, points, ok, px + pw + 30, py, height - 10);
+    return b.append("</svg>\n").toString();
+  }
+
+  /**
+   * Writes {@code epsilon-histograms.svg}, {@code score-vs-time.svg} and
+   * {@code forgetting-vs-utility.svg}; returns the files.
+   */
   public static List<Path> writeAll(EvaluationReport r, Path directory) {
     try {
       Files.createDirectories(directory);
@@ -167,6 +254,8 @@ public final class SvgCharts {
           StandardCharsets.UTF_8));
       out.add(Files.writeString(directory.resolve("score-vs-time.svg"), scoreVersusTime(r),
           StandardCharsets.UTF_8));
+      out.add(Files.writeString(directory.resolve("forgetting-vs-utility.svg"),
+          forgettingVersusUtility(r), StandardCharsets.UTF_8));
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the charts into " + directory, e);

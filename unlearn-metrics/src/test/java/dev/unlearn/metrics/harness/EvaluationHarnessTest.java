@@ -367,7 +367,7 @@ class EvaluationHarnessTest {
     EvaluationReport r = harness(ADAM, 2, HARNESS_SEED)
         .unlearner(new Broken("a<b&\"c\"", true)).build().run();
     List<Path> files = SvgCharts.writeAll(r, dir);
-    assertThat(files).hasSize(2);
+    assertThat(files).hasSize(3);
     var factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
     for (Path f : files) {
@@ -388,6 +388,11 @@ class EvaluationHarnessTest {
         SvgCharts.scoreVersusTime(none).getBytes(StandardCharsets.UTF_8)));
     factory.newDocumentBuilder().parse(new ByteArrayInputStream(
         SvgCharts.epsilonHistograms(none).getBytes(StandardCharsets.UTF_8)));
+    factory.newDocumentBuilder().parse(new ByteArrayInputStream(
+        SvgCharts.forgettingVersusUtility(none).getBytes(StandardCharsets.UTF_8)));
+    // forgetting vs utility: per OK method a point and two error bars in its spreads' coordinates
+    Document fu = factory.newDocumentBuilder().parse(files.get(2).toFile());
+    assertThat(fu.getElementsByTagName("circle").getLength()).isEqualTo(2);
   }
 
   @Test
