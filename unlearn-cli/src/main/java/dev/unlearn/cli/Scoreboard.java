@@ -161,7 +161,7 @@ public final class Scoreboard implements Callable<Integer> {
           .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
           .threads(run.threads).seed(run.seed).cache(cache).progress(err).build().run();
       String section = ScoreboardTable.markdown(f.label(), report)
-          + Flags.markdown(report, train.numClasses());
+          + Summary.of(report).markdown() + Flags.markdown(report, train.numClasses());
       out.print(section);
       out.flush();
       markdown.append(section);

@@ -30,13 +30,14 @@ import java.util.Map;
  * @param retrainCpuSeconds mean CPU time of one retraining (the time ratios' denominator)
  * @param retrainGradientEquivalents one retraining's gradient-equivalents
  * @param methods one entry per unlearner
+ * @param summary the Pareto front and the best method within the time limit
  * @param timings the phases' wall times
  * @param forgetRows the forgotten training rows
  */
 record ScoreboardReport(String schema, String data, String model, EvaluationReport.Setup setup,
     GroupScores original, GroupScores reference, double retrainSeconds, double retrainCpuSeconds,
-    double retrainGradientEquivalents, List<Method> methods, EvaluationReport.Timings timings,
-    int[] forgetRows) {
+    double retrainGradientEquivalents, List<Method> methods, Summary summary,
+    EvaluationReport.Timings timings, int[] forgetRows) {
 
   /** One unlearner's entry: {@link MethodReport} with typed hyperparameters and {@link Flags}. */
   record Method(String name, Map<String, Object> hyperparameters, MethodReport.Status status,
@@ -51,7 +52,7 @@ record ScoreboardReport(String schema, String data, String model, EvaluationRepo
         .toList();
     return new ScoreboardReport("unlearn-scoreboard-report/1", data, model, r.setup(),
         r.original(), r.reference(), r.retrainSeconds(), r.retrainCpuSeconds(),
-        r.retrainGradientEquivalents(), methods, r.timings(), forgetRows.clone());
+        r.retrainGradientEquivalents(), methods, Summary.of(r), r.timings(), forgetRows.clone());
   }
 
   /** The harness keeps values as text; the unlearner's declarations give them back their type. */

@@ -115,7 +115,8 @@ class ScoreboardTest {
     assertThat(r.get("schema").asText()).isEqualTo("unlearn-scoreboard-report/1");
     assertThat(iterable(r.fieldNames())).containsExactly("schema", "data", "model", "setup",
         "original", "reference", "retrainSeconds", "retrainCpuSeconds",
-        "retrainGradientEquivalents", "methods", "timings", "forgetRows");
+        "retrainGradientEquivalents", "methods", "summary", "timings", "forgetRows");
+    assertThat(r.get("summary").get("paretoFront").isArray()).isTrue();
     assertThat(r.get("setup").get("numModels").isInt()).isTrue();
     assertThat(r.get("forgetRows").isArray()).isTrue();
     assertThat(r.get("forgetRows").size()).isEqualTo(r.get("setup").get("forgetRows").asInt());
