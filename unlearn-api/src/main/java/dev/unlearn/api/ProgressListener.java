@@ -1,9 +1,11 @@
 package dev.unlearn.api;
 
 /**
- * Receives the progress of an iterative run (after every epoch, L-BFGS iteration or solver
- * iteration) and may stop it. It is called on the thread that runs the method and should return
- * quickly.
+ * Receives the progress of an iterative run and may stop it: after every epoch, L-BFGS iteration or
+ * Newton step after which the run would go on (not after the last), and before every curvature
+ * product of a solver or sketch. Methods without such loops ({@code fisher-removal},
+ * {@code fisher-forgetting}, {@code ssd}: a few large matrix operations) report nothing. It is
+ * called on the thread that runs the method and should return quickly.
  *
  * <pre>{@code
  * UnlearningRequest r = UnlearningRequest.builder(model, theta, train).forgetRows(forget)

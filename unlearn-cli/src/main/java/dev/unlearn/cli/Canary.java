@@ -93,7 +93,7 @@ final class Canary implements Callable<Integer> {
     List<Path> files = new java.util.ArrayList<>(
         CanaryReport.writeAll(outcome, markdown, run.outDir.resolve("canary")));
     files.add(RunManifest.of("canary", spec.commandLine().getParseResult().originalArgs(),
-        run.seed, run.threads, started).write(run.outDir.resolve("canary")));
+        run.seed, 1, started).write(run.outDir.resolve("canary")));
     err.printf(Locale.ROOT, "[canary] wrote %s%n", files);
     return 0;
   }

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * @param command the subcommand
  * @param arguments its arguments as given
  * @param libraryVersion the jar's Implementation-Version, or "development build"
- * @param gitCommit {@code git rev-parse HEAD} of the working directory, or null when unknown
+ * @param gitCommit the commit of the checkout the application's jar was built in, or null
  * @param seed the run's seed
- * @param threads the harness's worker threads
+ * @param threads the harness's worker threads (1 for canary, which runs on one)
  * @param ompThreads {@code OMP_NUM_THREADS}, or null when unset
  * @param java the JVM's version and vendor
  * @param os the operating system's name, version and architecture
@@ -48,10 +48,22 @@ record RunManifest(String schema, String command, List<String> arguments, String
         started.toString(), Instant.now().toString());
   }
 
-  /** The working directory's commit, or null (no git, not a checkout, or slower than 2 s). */
+  /**
+   * The commit of the checkout the application runs from (the folder of its jar or classes), or
+   * null (no git, not a checkout, or slower than 2 s).
+   */
   static String currentGitCommit() {
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      java.io.File where;
+      try {
+        where = new java.io.File(UnlearnCli.class.getProtectionDomain().getCodeSource()
+            .getLocation().toURI());
+      } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+        return null;
+      }
+      java.io.File dir = where.isDirectory() ? where : where.getParentFile();
+      Process p = new ProcessBuilder("git", "-C", dir.getPath(), "rev-parse", "HEAD")
+          .redirectErrorStream(true).start();
       if (!p.waitFor(2, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return null;

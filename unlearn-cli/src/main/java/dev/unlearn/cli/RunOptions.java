@@ -24,17 +24,10 @@ final class RunOptions {
       description = "seed of the forget set, the models and the runs (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
-      description = "worker threads (default: ${DEFAULT-VALUE}; on a 2-vCPU machine two threads "
-          + "made each run twice as slow in CPU time, which skews the time ratios)")
-  int threads;
-
   @Option(names = "--verbose", description = "log libraries' INFO lines (ND4J's start-up, say)")
   boolean verbose;
 
   void check() {
-    InvalidInputException.check(threads >= 1 && threads <= 256,
-        "--threads (%d) must be an integer in [1, 256]", threads);
     methods = methods.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
   }
 

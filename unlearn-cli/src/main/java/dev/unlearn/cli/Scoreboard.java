@@ -83,6 +83,11 @@ public final class Scoreboard implements Callable<Integer> {
   @Mixin
   DataOptions data = new DataOptions();
 
+  @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+      description = "worker threads (default: ${DEFAULT-VALUE}; on a 2-vCPU machine two threads "
+          + "made each run twice as slow in CPU time, which skews the time ratios)")
+  int threads;
+
   @Option(names = "--plugins", paramLabel = "DIR", description = "load the unlearners of every "
       + "jar in DIR too (their own class loader, the ServiceLoader); docs/plugins.md")
   Path plugins;
@@ -99,6 +104,8 @@ public final class Scoreboard implements Callable<Integer> {
     InvalidInputException.check(numModels == null || (numModels >= 2 && numModels <= 100_000),
         "--models (%s) must be an integer >= 2", numModels);
     run.check();
+    InvalidInputException.check(threads >= 1 && threads <= 256,
+        "--threads (%d) must be an integer in [1, 256]", threads);
     run(model.equals("all") ? List.of("logistic", "mlp") : List.of(model));
     return 0;
   }
@@ -156,10 +163,10 @@ public final class Scoreboard implements Callable<Integer> {
       Family f = family(name, train.numFeatures(), train.numClasses());
       int n = numModels != null ? numModels : f.defaultModels();
       err.printf(Locale.ROOT, "[scoreboard] %s: N = %d, %d methods, %d threads%n", name, n,
-          unlearners.size(), run.threads);
+          unlearners.size(), threads);
       EvaluationReport report = EvaluationHarness.builder(f.model(), train, test)
           .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
-          .threads(run.threads).seed(run.seed).cache(cache).progress(err).build().run();
+          .threads(threads).seed(run.seed).cache(cache).progress(err).build().run();
       String section = ScoreboardTable.markdown(f.label(), report)
           + Summary.of(report).markdown() + Flags.markdown(report, train.numClasses());
       out.print(section);
@@ -186,7 +193,7 @@ public final class Scoreboard implements Callable<Integer> {
       HtmlReport.write(run.outDir, "Unlearn scoreboard: " + data.name(), html,
           HtmlReport.footer("scoreboard"));
       RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
-          run.threads, started).write(run.outDir);
+          threads, started).write(run.outDir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + run.outDir.resolve("scoreboard.md"), e);
     }

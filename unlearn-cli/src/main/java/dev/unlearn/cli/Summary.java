@@ -10,7 +10,8 @@ import java.util.Locale;
  * The table's verdict: the methods on the Pareto front of final score (higher is better), utility
  * (the smaller of the retain- and test-accuracy ratios to the retrained models, higher is better)
  * and cost (the time ratio, lower is better), and the best final score among the methods within the
- * competition's limit of 20 % of the retraining time.
+ * competition's limit of 20 % of the retraining time. Methods with a NaN or infinite criterion take
+ * no part.
  *
  * @param paretoFront the methods no other method beats on all three at once (one at least
  *     strictly), by final score, best first
@@ -21,6 +22,7 @@ record Summary(List<String> paretoFront, String bestUnderTimeLimit) {
 
   static Summary of(EvaluationReport r) {
     List<MethodReport> ok = r.methods().stream().filter(MethodReport::ok)
+        .filter(m -> java.util.Arrays.stream(criteria(m)).allMatch(Double::isFinite))
         .sorted((a, b) -> Double.compare(b.scores().finalScore(), a.scores().finalScore()))
         .toList();
     List<String> front = new ArrayList<>();

@@ -216,8 +216,14 @@ public final class CsvLoader {
         rows.add(y, g);
       }
     } catch (UncheckedIOException e) { // Commons CSV wraps parse errors (an unclosed quote, say)
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      if (skipLines > 0 && why != null) { // Commons CSV counts from the first line it read
+        java.util.regex.Matcher m = Pattern.compile("\\(startline (\\d+)\\)").matcher(why);
+        why = m.find() ? m.replaceFirst("(startline " + (Long.parseLong(m.group(1)) + skipLines)
+            + ")") : why;
+      }
       throw new InvalidInputException(String.format(Locale.ROOT, "%s is not valid CSV: %s", source,
-          e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+          why));
     }
     if (columns < 0) {
       throw new InvalidInputException(String.format(Locale.ROOT,

@@ -117,7 +117,7 @@ public final class Trainer {
 
     /** Returns the objective and writes the gradient into {@code g}. */
     double evaluate(double[] x, double[] g) {
-      meter.monitor().check(); // an interrupt ends the run here; a spent budget at the iteration's end
+      RunMonitor.checkInterrupted(); // an interrupt ends the run here; a budget only between iterations
       evaluations++;
       return evaluateOn(model, data, x, g, c, meter);
     }
@@ -220,7 +220,7 @@ public final class Trainer {
       checkGradient(gnorm, iter, f.data);
       listener.onProgress(iter, fx, gnorm);
       converged = gnorm <= gtol;
-      if (!converged && meter.monitor().report("lbfgs", iter, fx)) {
+      if (!converged && iter < recipe.maxIterations() && meter.monitor().report("lbfgs", iter, fx)) {
         break;
       }
       if (!converged && Math.abs(fPrev - fx) <= 1e-16 * Math.max(1, Math.abs(fx))

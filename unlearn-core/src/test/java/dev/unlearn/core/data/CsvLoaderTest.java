@@ -236,5 +236,7 @@ class CsvLoaderTest {
         "feature (x) at t.csv line 4, column 1 (\"a\") must be a decimal number");
     fails(CsvLoader.builder().skipLines(5), "1,0\n", "input (t.csv) has 1 lines, fewer than the 5 "
         + "to skip");
+    fails(CsvLoader.builder().skipLines(2), "a\nb\n1,0\n\"2,1\n", "t.csv is not valid CSV: "
+        + "(startline 4) EOF reached before encapsulated token finished");
   }
 }

@@ -4,8 +4,9 @@ import dev.unlearn.api.Cost;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An operator A that counts its products on a run's {@link Cost.Meter} and checks the meter's
- * {@link dev.unlearn.api.RunMonitor} before every product: an interrupt ends the
+ * An operator A that counts its products on a run's {@link Cost.Meter} and reports each one to the
+ * meter's {@link dev.unlearn.api.RunMonitor} (phase {@code "curvature-products"}, the product count,
+ * no loss) before it is computed: an interrupt ends the
  * product with {@link dev.unlearn.api.UnlearningInterruptedException}, a spent budget or a stop
  * request with {@link dev.unlearn.api.RunStoppedException}. Every solver, sketch and eigensolver
  * here is a sequence of products, so wrapping the operator bounds all of them without changing
@@ -33,7 +34,10 @@ public final class MonitoredOperator extends AbstractCurvatureOperator {
 
   @Override
   protected void applyBlock(INDArray v, INDArray out) {
-    meter.monitor().stopIfAsked();
+    // one report per product: the listener sees the solver's progress and may stop it
+    if (meter.monitor().report("curvature-products", matvecs() + 1, Double.NaN)) {
+      throw new dev.unlearn.api.RunStoppedException(meter.monitor().termination());
+    }
     inner.apply(v, out);
     meter.hvps(v.columns());
   }

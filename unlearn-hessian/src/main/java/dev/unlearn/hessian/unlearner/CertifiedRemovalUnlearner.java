@@ -80,7 +80,8 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
     ModelPoint at = model.at(theta, retain);
     INDArray g = at.gradient().addi(c);
     meter.gradient(nr);
-    CurvatureOperator h = Operators.monitored(Operators.hessian(at), meter);
+    CurvatureOperator raw = Operators.hessian(at);
+    CurvatureOperator h = Operators.monitored(raw, meter);
     INDArray x;
     long iterations = 0;
     if (v.get(SOLVER).equals("direct")) {
@@ -95,7 +96,8 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
       x = r.solution();
       iterations = r.iterations();
     }
-    INDArray residual = h.apply(x).subi(g); // H x - g = -(g + H v), v = -x
+    INDArray residual = raw.apply(x).subi(g); // H x - g = -(g + H v), v = -x; after the solve: unmonitored
+    meter.hvps(1);
     meter.iterations(iterations);
     double solveResidual = SecondOrder.norm(residual);
     INDArray step = x.neg();

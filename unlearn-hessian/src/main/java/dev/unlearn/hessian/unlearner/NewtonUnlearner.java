@@ -7,6 +7,7 @@ import dev.unlearn.api.HyperparameterValues;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
+import dev.unlearn.api.RunStoppedException;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.core.unlearner.AbstractUnlearner;
 import dev.unlearn.hessian.estimate.Nystrom;
@@ -115,7 +116,15 @@ public final class NewtonUnlearner extends AbstractUnlearner {
         firstNorm = SecondOrder.norm(g);
       }
       long seed = request.seed() * 1_000_003L + step;
-      Step s = solve(at, g, curvature, solver, damping, v, seed, meter);
+      Step s;
+      try {
+        s = solve(at, g, curvature, solver, damping, v, seed, meter);
+      } catch (RunStoppedException stopped) {
+        if (step == 0) {
+          throw stopped; // nothing better than theta
+        }
+        break; // keep the steps already taken
+      }
       residual = s.relativeResidual;
       iterations += s.iterations;
       theta.subi(s.x);
@@ -179,6 +188,7 @@ public final class NewtonUnlearner extends AbstractUnlearner {
       }
       default -> throw new InvalidInputException("curvature (" + curvature + ") is unknown");
     }
+    CurvatureOperator raw = base;
     base = Operators.monitored(base, meter); // every product is counted and checks the budget
     CurvatureOperator damped = damping > 0 ? base.damped(damping) : base;
     int tolIterations = v.get(MAX_ITERATIONS);
@@ -243,8 +253,10 @@ public final class NewtonUnlearner extends AbstractUnlearner {
       }
       default -> throw new InvalidInputException("solver (" + solver + ") is unknown");
     }
-    // the true residual on the (damped) curvature, one extra product
-    INDArray r = damped.apply(x);
+    // the true residual on the (damped) curvature, one extra product; not monitored, so that a
+    // solve that finished is never thrown away for a budget spent just after it
+    INDArray r = (damping > 0 ? raw.damped(damping) : raw).apply(x);
+    meter.hvps(1);
     r.subi(g);
     double gn = SecondOrder.norm(g);
     double rel = gn == 0 ? 0 : SecondOrder.norm(r) / gn;

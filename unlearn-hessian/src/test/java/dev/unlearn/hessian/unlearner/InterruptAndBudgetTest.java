@@ -132,4 +132,28 @@ class InterruptAndBudgetTest {
     assertThat(out.parameters()).isEqualTo(r.parameters()); // no partial Newton step
     assertThat(out.parameters()).isNotSameAs(r.parameters());
   }
+
+  @Test
+  void aStopInsideTheSecondNewtonStepKeepsTheFirstStep() {
+    // the oracle: the same Newton run with one step
+    UnlearningRequest.Builder base = request(LOGISTIC, LOGISTIC.initialParameters(5))
+        .hyperparameter("tolerance", 1e-10).hyperparameter("max-iterations", 5000);
+    UnlearningResult one = Unlearners.forName("newton").unlearn(base.hyperparameter("steps", 1)
+        .build());
+    java.util.concurrent.atomic.AtomicBoolean secondStep = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.List<String> phases = new java.util.ArrayList<>();
+    UnlearningResult stopped = Unlearners.forName("newton").unlearn(base
+        .hyperparameter("steps", 3).listener(p -> {
+          phases.add(p.phase());
+          if (p.phase().equals("newton-step")) {
+            secondStep.set(true);
+            return true;
+          }
+          return !(secondStep.get() && p.iteration() >= 5); // stop 5 products into step 2
+        }).build());
+    assertThat(phases).contains("curvature-products", "newton-step");
+    assertThat(stopped.termination()).isEqualTo(Termination.STOPPED);
+    assertThat(stopped.converged()).isFalse();
+    assertThat(stopped.parameters()).isEqualTo(one.parameters());
+  }
 }

@@ -175,7 +175,10 @@ public final class SvgCharts {
    * ratio, over the forget examples for F). The ideal is the top of the line x = 1.
    */
   public static String forgettingVersusUtility(EvaluationReport r) {
-    List<MethodReport> ok = okMethods(r);
+    List<MethodReport> ok = okMethods(r).stream()
+        .filter(m -> Double.isFinite(m.scores().testAccuracyRatio())
+            && Double.isFinite(m.scores().forgettingQuality()))
+        .toList();
     int width = 800;
     int height = 420;
     int px = 70;
@@ -191,6 +194,9 @@ public final class SvgCharts {
       ScoreSpread ta = m.spread().get("testAccuracyRatio");
       double a = ta != null && Double.isFinite(ta.low()) ? ta.low() : m.scores().testAccuracyRatio();
       double z = ta != null && Double.isFinite(ta.high()) ? ta.high() : m.scores().testAccuracyRatio();
+      if (!Double.isFinite(a) || !Double.isFinite(z)) {
+        continue;
+      }
       lo = Math.min(lo, a);
       hi = Math.max(hi, z);
     }
