@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
 
 /**
  * The canary task's outputs: a Markdown report (two tables: one deletion of every canary, then the
@@ -167,15 +168,20 @@ final class CanaryReport {
   }
 
   static String scoresCsv(Outcome o) {
-    StringBuilder b = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\n");
+    StringBuilder b = new StringBuilder();
+    record(b, CSV_COLUMNS);
     csvScores(b, "original", "OK", "", o.original(), o.reference(), Double.NaN, Double.NaN,
         Double.NaN);
     csvScores(b, "retrained-reference", "OK", "", o.reference(), o.reference(), o.retrainCpu(),
         o.retrainWall(), 1.0);
     for (MethodRow m : o.rows()) {
       if (m.failure() != null) {
-        b.append(csv(m.method())).append(",FAILED,").append(csv(CanaryGrids.compact(m.settings())))
-            .append(",,,,,,,,,,\n");
+        List<String> cells = new ArrayList<>(List.of(m.method(), "FAILED",
+            CanaryGrids.compact(m.settings())));
+        while (cells.size() < CSV_COLUMNS.size()) {
+          cells.add("");
+        }
+        record(b, cells);
       } else {
         csvScores(b, m.method(), "OK", CanaryGrids.compact(m.settings()), m.scores(),
             o.reference(), m.cpuSeconds(), m.wallSeconds(), m.timeRatio());
@@ -192,19 +198,20 @@ final class CanaryReport {
       exp.add(num(s.exposure()[i]));
       sat.add(String.valueOf(s.saturated()[i]));
     }
-    b.append(String.join(",", csv(name), status, csv(settings), String.join(";", exp),
-        String.join(";", sat), num(maxExcess(s, ref)), num(s.testPerplexity()),
+    record(b, List.of(name, status, settings, String.join(";", exp), String.join(";", sat),
+        num(maxExcess(s, ref)), num(s.testPerplexity()),
         num(s.testPerplexity() / ref.testPerplexity()), num(s.klTest()), num(cpu), num(wall),
-        num(ratio), String.valueOf(matches(s, ref)))).append("\n");
+        num(ratio), String.valueOf(matches(s, ref))));
   }
 
   static String roundsCsv(Outcome o) {
-    StringBuilder b = new StringBuilder(String.join(",", ROUND_COLUMNS)).append("\n");
+    StringBuilder b = new StringBuilder();
+    record(b, ROUND_COLUMNS);
     for (RoundRow r : o.rounds()) {
-      b.append(String.join(",", csv(r.method()), String.valueOf(r.round()), num(r.exposure()),
+      record(b, List.of(r.method(), String.valueOf(r.round()), num(r.exposure()),
           String.valueOf(r.saturated()), num(r.testPerplexity()), num(r.referenceExposure()),
           num(r.referencePerplexity()), num(r.testPerplexity() / r.referencePerplexity()),
-          r.failure() == null ? "OK" : csv("FAILED: " + r.failure()))).append("\n");
+          r.failure() == null ? "OK" : "FAILED: " + r.failure()));
     }
     return b.toString();
   }
@@ -267,9 +274,11 @@ final class CanaryReport {
     root.put("rounds", rounds);
     root.put("grids", o.grids());
     root.put("seconds", o.seconds());
-    StringBuilder b = new StringBuilder();
-    value(b, root, 0);
-    return b.append("\n").toString();
+    try {
+      return Json.MAPPER.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("could not write the canary report as JSON", e);
+    }
   }
 
   private static Map<String, Object> scores(Scores s) {
@@ -313,71 +322,13 @@ final class CanaryReport {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
   }
 
-  private static String csv(String s) {
-    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-      return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-    return s;
-  }
-
-  private static void value(StringBuilder b, Object v, int depth) {
-    if (v == null) {
-      b.append("null");
-    } else if (v instanceof String s) {
-      string(b, s);
-    } else if (v instanceof Boolean bo) {
-      b.append(bo);
-    } else if (v instanceof Number n) {
-      double d = n.doubleValue();
-      if (n instanceof Integer || n instanceof Long) {
-        b.append(n.longValue());
-      } else {
-        b.append(Double.isFinite(d) ? Double.toString(d) : "null");
-      }
-    } else if (v instanceof Map<?, ?> m) {
-      b.append("{");
-      boolean first = true;
-      for (var e : m.entrySet()) {
-        b.append(first ? "\n" : ",\n");
-        first = false;
-        b.append("  ".repeat(depth + 1));
-        string(b, String.valueOf(e.getKey()));
-        b.append(": ");
-        value(b, e.getValue(), depth + 1);
-      }
-      if (!first) {
-        b.append("\n").append("  ".repeat(depth));
-      }
-      b.append("}");
-    } else if (v instanceof List<?> l) {
-      b.append("[");
-      for (int i = 0; i < l.size(); i++) {
-        b.append(i == 0 ? "" : ", ");
-        value(b, l.get(i), depth + 1);
-      }
-      b.append("]");
-    } else {
-      string(b, String.valueOf(v));
+  /** One CSV record by Apache Commons CSV (RFC 4180 quoting, LF line ends as before). */
+  private static void record(StringBuilder b, List<String> cells) {
+    try {
+      CSVFormat.RFC4180.builder().setRecordSeparator("\n").get().printRecord(b, cells.toArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder does not throw
     }
   }
 
-  private static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (ch < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-          } else {
-            b.append(ch);
-          }
-        }
-      }
-    }
-    b.append('"');
-  }
 }

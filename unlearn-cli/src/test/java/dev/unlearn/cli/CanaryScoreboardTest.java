@@ -67,9 +67,12 @@ class CanaryScoreboardTest {
     assertThat(csv).hasSize(1 + 2 + 3);
     List<String> rounds = Files.readAllLines(out.resolve("canary-rounds.csv"));
     assertThat(rounds).hasSize(1 + 2 * 3);
-    String json = Files.readString(out.resolve("canary-report.json"));
-    assertThat(json).contains("\"task\": \"canary\"").contains("\"rounds\"")
-        .contains("\"chosen_settings\"");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("canary-report.json").toFile());
+    assertThat(json.get("task").asText()).isEqualTo("canary");
+    assertThat(json.get("rounds").size()).isEqualTo(2 * 3);
+    assertThat(json.get("chosen_settings").isObject()).isTrue();
+    assertThat(json.get("methods").get(0).get("exposure_bits").get(0).isNumber()).isTrue();
 
     // The cache: the second run trains nothing and reproduces every exposure and perplexity.
     Outcome second = ScoreboardTest.run(args);
