@@ -1,7 +1,6 @@
 package dev.unlearn.api;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Watches one run: its time budget, its {@link ProgressListener} and the running thread's interrupt
@@ -81,11 +80,7 @@ public final class RunMonitor {
    * @throws UnlearningInterruptedException if the thread was interrupted
    */
   public boolean check() {
-    if (Thread.interrupted()) {
-      Thread.currentThread().interrupt();
-      throw new UnlearningInterruptedException(String.format(Locale.ROOT,
-          "interrupted after %.3f s", elapsed().toNanos() * 1e-9));
-    }
+    checkInterrupted();
     if (termination != Termination.COMPLETED) {
       return true;
     }
@@ -114,7 +109,7 @@ public final class RunMonitor {
   public static void checkInterrupted() {
     if (Thread.interrupted()) {
       Thread.currentThread().interrupt();
-      throw new UnlearningInterruptedException("interrupted");
+      throw new UnlearningInterruptedException("the thread running the method was interrupted");
     }
   }
 

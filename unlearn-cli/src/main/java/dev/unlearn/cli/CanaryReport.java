@@ -7,8 +7,6 @@ import dev.unlearn.cli.CanaryScoreboard.Scores;
 import dev.unlearn.lm.Canary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -274,11 +272,7 @@ final class CanaryReport {
     root.put("rounds", rounds);
     root.put("grids", o.grids());
     root.put("seconds", o.seconds());
-    try {
-      return Json.MAPPER.writeValueAsString(root) + "\n";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("could not write the canary report as JSON", e);
-    }
+    return Output.json(root);
   }
 
   private static Map<String, Object> scores(Scores s) {
@@ -298,20 +292,13 @@ final class CanaryReport {
 
   /** Writes the three files into {@code dir}; returns their paths. */
   static List<Path> writeAll(Outcome o, String markdown, Path dir) {
-    try {
-      Files.createDirectories(dir);
-      List<Path> out = new ArrayList<>();
-      for (var e : Map.of("canary-report.json", json(o), "canary-scores.csv", scoresCsv(o),
-          "canary-rounds.csv", roundsCsv(o), "canary.md", markdown).entrySet()) {
-        Path p = dir.resolve(e.getKey());
-        Files.writeString(p, e.getValue(), StandardCharsets.UTF_8);
-        out.add(p);
-      }
-      out.sort(null);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write the canary report into " + dir, e);
+    List<Path> out = new ArrayList<>();
+    for (var e : Map.of("canary-report.json", json(o), "canary-scores.csv", scoresCsv(o),
+        "canary-rounds.csv", roundsCsv(o), "canary.md", markdown).entrySet()) {
+      out.add(Output.text(dir.resolve(e.getKey()), e.getValue()));
     }
+    out.sort(null);
+    return out;
   }
 
   private static void row(StringBuilder b, List<String> cells) {

@@ -7,7 +7,6 @@ import dev.unlearn.core.data.Digits;
 import dev.unlearn.core.data.ForgetSets;
 import dev.unlearn.core.data.Split;
 import dev.unlearn.core.data.Splits;
-import dev.unlearn.core.data.Standardizer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -99,11 +98,7 @@ final class DataOptions {
         b.groupColumn(group);
       }
     }
-    Dataset all = b.build().load(file);
-    Split raw = Splits.stratified(all, testFraction, seed & 0xFFFFFFFFL);
-    Standardizer z = Standardizer.fit(raw.train());
-    return new Split(z.transform(raw.train()), z.transform(raw.test()), raw.trainRows(),
-        raw.testRows());
+    return Splits.stratifiedStandardized(b.build().load(file), testFraction, seed & 0xFFFFFFFFL);
   }
 
   /** The training rows to forget, sorted. */

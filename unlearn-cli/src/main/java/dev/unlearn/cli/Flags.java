@@ -6,6 +6,7 @@ import dev.unlearn.metrics.harness.ScoreSpread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What users of unlearning libraries most often miss, said out loud: a method whose runs left the
@@ -40,14 +41,11 @@ final class Flags {
     return out;
   }
 
-  /** Markdown lines for the methods with flags, or an empty string. */
-  static String markdown(EvaluationReport r, int numClasses) {
+  /** Markdown lines for the methods with flags (by method name), or an empty string. */
+  static String markdown(Map<String, List<String>> flags) {
     StringBuilder b = new StringBuilder();
-    for (MethodReport m : r.methods()) {
-      for (String f : of(m, r, numClasses)) {
-        b.append("- **").append(m.name()).append("**: ").append(f).append('\n');
-      }
-    }
+    flags.forEach((method, fs) -> fs.forEach(
+        f -> b.append("- **").append(method).append("**: ").append(f).append('\n')));
     return b.length() == 0 ? "" : "\nFlags:\n\n" + b;
   }
 }

@@ -1,9 +1,5 @@
 package dev.unlearn.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,13 +40,7 @@ final class HtmlReport {
       }
     }
     b.append("<p>").append(escape(footer)).append("</p>\n</body>\n</html>\n");
-    Path file = dir.resolve("index.html");
-    try {
-      Files.createDirectories(dir);
-      return Files.writeString(file, b, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
+    return Output.text(dir.resolve("index.html"), b);
   }
 
   /** The scoreboard's Markdown subset as HTML. */

@@ -79,6 +79,6 @@ record RunManifest(String schema, String command, List<String> arguments, String
   }
 
   Path write(Path dir) {
-    return Json.write(this, dir.resolve("manifest.json"));
+    return Output.json(dir.resolve("manifest.json"), this);
   }
 }

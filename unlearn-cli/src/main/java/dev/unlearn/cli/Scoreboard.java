@@ -16,15 +16,13 @@ import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.ModelCache;
 import dev.unlearn.metrics.harness.ReportWriters;
 import dev.unlearn.metrics.harness.SvgCharts;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -128,15 +126,6 @@ public final class Scoreboard implements Callable<Integer> {
     };
   }
 
-  private static Path writeText(Path file, String text) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      return Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
-  }
-
   void run(List<String> models) {
     Instant started = Instant.now();
     long start = System.nanoTime();
@@ -167,36 +156,35 @@ public final class Scoreboard implements Callable<Integer> {
       EvaluationReport report = EvaluationHarness.builder(f.model(), train, test)
           .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
           .threads(threads).seed(run.seed).cache(cache).progress(err).build().run();
+      ScoreboardReport tableReport = ScoreboardReport.of(data.name(), name, report, forgetRows,
+          train.numClasses());
       String section = ScoreboardTable.markdown(f.label(), report)
-          + Summary.of(report).markdown() + Flags.markdown(report, train.numClasses());
+          + tableReport.summary().markdown() + Flags.markdown(tableReport.flags());
       out.print(section);
       out.flush();
       markdown.append(section);
       Path dir = run.outDir.resolve(name);
+      Map<String, String> charts = new LinkedHashMap<>();
+      charts.put("forgetting-vs-utility.svg", SvgCharts.forgettingVersusUtility(report));
+      charts.put("score-vs-time.svg", SvgCharts.scoreVersusTime(report));
+      charts.put("epsilon-histograms.svg", SvgCharts.epsilonHistograms(report));
       List<Path> files = new ArrayList<>();
-      files.add(ScoreboardReport.of(data.name(), name, report, registry, forgetRows,
-          train.numClasses()).write(dir));
-      files.add(writeText(dir.resolve("scores.csv"), ReportWriters.scoresCsv(report)));
-      files.add(writeText(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
+      files.add(tableReport.write(dir));
+      files.add(Output.text(dir.resolve("scores.csv"), ReportWriters.scoresCsv(report)));
+      files.add(Output.text(dir.resolve("epsilons.csv"), ReportWriters.epsilonsCsv(report,
           forgetRows)));
-      files.addAll(SvgCharts.writeAll(report, dir));
-      html.add(new HtmlReport.Section(section, List.of(SvgCharts.forgettingVersusUtility(report),
-          SvgCharts.scoreVersusTime(report), SvgCharts.epsilonHistograms(report))));
+      charts.forEach((file, svg) -> files.add(Output.text(dir.resolve(file), svg)));
+      html.add(new HtmlReport.Section(section, List.copyOf(charts.values())));
       err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
     }
     String total = String.format(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - start) * 1e-9);
     out.print(total);
     markdown.append(total);
-    try {
-      Files.createDirectories(run.outDir);
-      Files.writeString(run.outDir.resolve("scoreboard.md"), markdown, StandardCharsets.UTF_8);
-      HtmlReport.write(run.outDir, "Unlearn scoreboard: " + data.name(), html,
-          HtmlReport.footer("scoreboard"));
-      RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
-          threads, started).write(run.outDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + run.outDir.resolve("scoreboard.md"), e);
-    }
+    Output.text(run.outDir.resolve("scoreboard.md"), markdown);
+    HtmlReport.write(run.outDir, "Unlearn scoreboard: " + data.name(), html,
+        HtmlReport.footer("scoreboard"));
+    RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
+        threads, started).write(run.outDir);
   }
 
 }

@@ -118,4 +118,20 @@ class ScoreboardDataTest {
     assertThat(groupsWithoutColumn.status()).isEqualTo(2);
     assertThat(groupsWithoutColumn.err()).contains("--forget-groups needs a --group column");
   }
+
+  @Test
+  void givenRowsAreForgottenAndARowOfTheTestSplitIsAnError(@TempDir Path dir) {
+    var split = Digits.standardSplit(); // the embedded digits' split, which --forget-rows indexes
+    int[] train = split.trainRows();
+    Outcome o = ScoreboardTest.run(with(with(new String[] {"scoreboard"}, TINY), "--out",
+        dir.toString(), "--cache", "none", "--forget-rows",
+        train[3] + "," + train[100] + "," + train[7]));
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.err()).contains("forgetting 3 rows");
+    int inTest = split.testRows()[0];
+    Outcome bad = ScoreboardTest.run("scoreboard", "--forget-rows", String.valueOf(inTest));
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("--forget-rows: row " + inTest + " must be a data row in the "
+        + "training split");
+  }
 }

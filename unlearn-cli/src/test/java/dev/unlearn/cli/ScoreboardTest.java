@@ -115,14 +115,15 @@ class ScoreboardTest {
     assertThat(r.get("schema").asText()).isEqualTo("unlearn-scoreboard-report/1");
     assertThat(iterable(r.fieldNames())).containsExactly("schema", "data", "model", "setup",
         "original", "reference", "retrainSeconds", "retrainCpuSeconds",
-        "retrainGradientEquivalents", "methods", "summary", "timings", "forgetRows");
+        "retrainGradientEquivalents", "methods", "summary", "flags", "timings", "forgetRows");
+    assertThat(r.get("flags").get("retrain").isArray()).isTrue();
     assertThat(r.get("summary").get("paretoFront").isArray()).isTrue();
     assertThat(r.get("setup").get("numModels").isInt()).isTrue();
     assertThat(r.get("forgetRows").isArray()).isTrue();
     assertThat(r.get("forgetRows").size()).isEqualTo(r.get("setup").get("forgetRows").asInt());
     for (JsonNode m : r.get("methods")) {
       assertThat(iterable(m.fieldNames())).containsExactly("name", "hyperparameters", "status",
-          "message", "forgetting", "scores", "cost", "spread", "flags");
+          "message", "forgetting", "scores", "cost", "spread");
       if (m.get("status").asText().equals("OK")) {
         JsonNode ta = m.get("spread").get("testAccuracy");
         assertThat(iterable(ta.fieldNames())).containsExactly("n", "mean", "sd", "low", "high");

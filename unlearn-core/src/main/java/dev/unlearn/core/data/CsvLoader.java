@@ -413,18 +413,19 @@ public final class CsvLoader {
   }
 
   private static double parseFeature(String f, String source, int lineNo, int j, String[] names) {
-    if (!DECIMAL.matcher(f).matches() && !NON_FINITE.matcher(f).matches()) {
+    if (DECIMAL.matcher(f).matches()) { // one match per value: this runs for every cell
+      double v = Double.parseDouble(f);
+      if (Double.isFinite(v)) {
+        return v;
+      }
+    } else if (!NON_FINITE.matcher(f).matches()) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "feature (%s) at %s line %d, column %s must be a decimal number", printable(f), source,
           lineNo, describe(j, names)));
     }
-    double v = DECIMAL.matcher(f).matches() ? Double.parseDouble(f) : Double.NaN;
-    if (!Double.isFinite(v)) {
-      throw new InvalidInputException(String.format(Locale.ROOT,
-          "feature (%s) at %s line %d, column %s must be finite", f, source, lineNo,
-          describe(j, names)));
-    }
-    return v;
+    throw new InvalidInputException(String.format(Locale.ROOT,
+        "feature (%s) at %s line %d, column %s must be finite", f, source, lineNo,
+        describe(j, names)));
   }
 
   /** The field with control characters (a NUL, say) shown as \\uXXXX. */

@@ -55,10 +55,7 @@ public final class Digits {
    * #load()}.
    */
   public static Split standardSplit(double testFraction, long seed) {
-    Split raw = Splits.stratified(load(), testFraction, seed);
-    Standardizer z = Standardizer.fit(raw.train());
-    return new Split(z.transform(raw.train()), z.transform(raw.test()), raw.trainRows(),
-        raw.testRows());
+    return Splits.stratifiedStandardized(load(), testFraction, seed);
   }
 
   private static Dataset read() {

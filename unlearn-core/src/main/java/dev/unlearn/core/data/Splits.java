@@ -27,6 +27,17 @@ import java.util.stream.IntStream;
 public final class Splits {
   private Splits() {}
 
+  /**
+   * A stratified split whose two sides are z-scored with the training side's statistics only
+   * ({@link Standardizer}); the row indices refer to {@code data}.
+   */
+  public static Split stratifiedStandardized(Dataset data, double testFraction, long seed) {
+    Split raw = stratified(data, testFraction, seed);
+    Standardizer z = Standardizer.fit(raw.train());
+    return new Split(z.transform(raw.train()), z.transform(raw.test()), raw.trainRows(),
+        raw.testRows());
+  }
+
   /** A stratified split: each class keeps (nearly) its share of rows on both sides. */
   public static Split stratified(Dataset data, double testFraction, long seed) {
     int n = data.size();

@@ -54,49 +54,36 @@ public final class FisherPower {
     int m = gradients.rows();
     int p = gradients.columns();
     INDArray g = gradients.castTo(DataType.DOUBLE).dup('f');
-    if (m > p) { // the p x p side is smaller: G^T G = V diag(s^2) V^T gives the basis directly
-      INDArray c = Nd4j.create(DataType.DOUBLE, new long[] {p, p}, 'f');
-      Nd4j.gemm(g, g, c, true, false, 1.0, 0.0);
-      RunMonitor.checkInterrupted();
-      double[] s2 = new double[p];
-      double[] v = new double[p * p];
-      Factorizations.symmetricEigen(c, s2, v);
-      int r = rankOf(s2);
-      if (r == 0) {
-        return new FisherPower(null, new double[0], damping, p);
-      }
-      double[] vr = new double[p * r];
-      double[] eig = new double[r];
-      for (int j = 0; j < r; j++) {
-        for (int i = 0; i < p; i++) {
-          vr[i * r + j] = v[i * p + j];
-        }
-        eig[j] = damping + s2[j] / m;
-      }
-      return new FisherPower(Nd4j.create(vr, new long[] {p, r}, 'c').dup('f'), eig, damping, p);
-    }
-    INDArray k = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f');
-    Nd4j.gemm(g, g, k, false, true, 1.0, 0.0);
+    // eigendecompose the smaller Gram matrix: G^T G (p x p) when m > p, else G G^T (m x m)
+    boolean pSide = m > p;
+    int n = pSide ? p : m;
+    INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
+    Nd4j.gemm(g, g, gram, pSide, !pSide, 1.0, 0.0);
     RunMonitor.checkInterrupted();
-    double[] s2 = new double[m];
-    double[] u = new double[m * m];
-    Factorizations.symmetricEigen(k, s2, u);
+    double[] s2 = new double[n];
+    double[] vectors = new double[n * n];
+    Factorizations.symmetricEigen(gram, s2, vectors);
     int r = rankOf(s2);
     if (r == 0) { // G = 0: F = lambda I
       return new FisherPower(null, new double[0], damping, p);
     }
-    double[] ur = new double[m * r]; // m x r row-major, columns scaled by 1/s
+    // the leading r eigenvectors: V itself on the p side; U diag(1/s), mapped by G^T, on the m side
+    double[] cols = new double[n * r]; // n x r row-major
     double[] eig = new double[r];
     for (int j = 0; j < r; j++) {
-      double inv = 1 / Math.sqrt(s2[j]);
-      for (int i = 0; i < m; i++) {
-        ur[i * r + j] = u[i * m + j] * inv;
+      double scale = pSide ? 1 : 1 / Math.sqrt(s2[j]);
+      for (int i = 0; i < n; i++) {
+        cols[i * r + j] = vectors[i * n + j] * scale;
       }
       eig[j] = damping + s2[j] / m;
     }
+    INDArray leading = Nd4j.create(cols, new long[] {n, r}, 'c');
+    if (pSide) {
+      return new FisherPower(leading.dup('f'), eig, damping, p);
+    }
     RunMonitor.checkInterrupted();
     INDArray v = Nd4j.create(DataType.DOUBLE, new long[] {p, r}, 'f');
-    Nd4j.gemm(g, Nd4j.create(ur, new long[] {m, r}, 'c'), v, true, false, 1.0, 0.0);
+    Nd4j.gemm(g, leading, v, true, false, 1.0, 0.0);
     return new FisherPower(v, eig, damping, p);
   }
 

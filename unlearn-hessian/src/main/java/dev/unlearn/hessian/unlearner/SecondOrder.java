@@ -4,6 +4,7 @@ import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Model;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -55,24 +56,9 @@ final class SecondOrder {
    * in chunks of {@link #CHUNK} rows, checking the run's monitor before each.
    */
   static INDArray perExampleGradients(Model model, INDArray theta, Dataset data, Cost.Meter meter) {
-    int n = data.size();
-    if (n <= CHUNK) {
-      meter.monitor().stopIfAsked();
-      meter.gradient(n);
-      return model.at(theta, data).perExampleGradients();
-    }
-    INDArray out = Nd4j.create(model.dataType(), n, model.numParameters());
-    for (int r0 = 0; r0 < n; r0 += CHUNK) {
-      meter.monitor().stopIfAsked();
-      int r1 = Math.min(n, r0 + CHUNK);
-      int[] rows = new int[r1 - r0];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = r0 + i;
-      }
-      meter.gradient(rows.length);
-      out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all())
-          .assign(model.at(theta, data.rows(rows)).perExampleGradients());
-    }
+    INDArray out = Nd4j.create(model.dataType(), data.size(), model.numParameters());
+    chunks(model, theta, data, meter, (first, g) -> out.get(
+        NDArrayIndex.interval(first, first + g.rows()), NDArrayIndex.all()).assign(g));
     return out;
   }
 
@@ -84,24 +70,40 @@ final class SecondOrder {
   static double[] meanSquaredGradients(Model model, INDArray theta, Dataset data, Cost.Meter meter) {
     int n = data.size();
     double[] acc = new double[model.numParameters()];
-    for (int r0 = 0; r0 < n; r0 += CHUNK) {
-      meter.monitor().stopIfAsked();
-      int r1 = Math.min(n, r0 + CHUNK);
-      int[] rows = new int[r1 - r0];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = r0 + i;
-      }
-      INDArray g = perExampleGradients(model, theta, data.rows(rows), meter).castTo(DataType.DOUBLE);
-      INDArray sq = g.mul(g).sum(0);
-      double[] s = sq.toDoubleVector();
+    chunks(model, theta, data, meter, (first, g) -> {
+      INDArray gd = g.castTo(DataType.DOUBLE);
+      double[] s = gd.mul(gd).sum(0).toDoubleVector();
       for (int j = 0; j < acc.length; j++) {
         acc[j] += s[j];
       }
-    }
+    });
     for (int j = 0; j < acc.length; j++) {
       acc[j] /= n;
     }
     return acc;
+  }
+
+  /** What {@link #chunks} does with one chunk's per-example gradients. */
+  @FunctionalInterface
+  interface ChunkGradients {
+    void accept(int firstRow, INDArray gradients);
+  }
+
+  /**
+   * Per-example gradients of {@code data} in consecutive chunks of at most {@link #CHUNK} rows (so
+   * the n &times; p matrix is never needed at once), each handed to {@code body} with the index of
+   * its first row; the run's monitor is checked and the gradients counted before each chunk.
+   */
+  private static void chunks(Model model, INDArray theta, Dataset data, Cost.Meter meter,
+      ChunkGradients body) {
+    int n = data.size();
+    for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      meter.monitor().stopIfAsked();
+      int r1 = Math.min(n, r0 + CHUNK);
+      Dataset chunk = r0 == 0 && r1 == n ? data : data.rows(IntStream.range(r0, r1).toArray());
+      meter.gradient(r1 - r0);
+      body.accept(r0, model.at(theta, chunk).perExampleGradients());
+    }
   }
 
   /** The smallest relative residual the iterative solvers are asked for in float32. */

@@ -256,12 +256,10 @@ public final class EvaluationHarness {
       List<MethodReport> reports = new ArrayList<>();
       int k = 0;
       for (Unlearner u : unlearners) {
-        Map<String, String> hpText = new LinkedHashMap<>();
-        HyperparameterValues.resolve(u.hyperparameters(),
-            hyperparameters.getOrDefault(u.name(), Map.of())).asMap()
-            .forEach((name, v) -> hpText.put(name, String.valueOf(v)));
+        Map<String, Object> hp = HyperparameterValues.resolve(u.hyperparameters(),
+            hyperparameters.getOrDefault(u.name(), Map.of())).asMap();
         if (!u.supports(model)) {
-          reports.add(new MethodReport(u.name(), hpText, MethodReport.Status.UNSUPPORTED,
+          reports.add(new MethodReport(u.name(), hp, MethodReport.Status.UNSUPPORTED,
               "does not support " + model.name(), null, null, null));
           continue;
         }
@@ -270,11 +268,11 @@ public final class EvaluationHarness {
         String failure = mine.stream().filter(r -> r.failure != null).map(r -> r.failure)
             .findFirst().orElse(null);
         if (failure != null) {
-          reports.add(new MethodReport(u.name(), hpText, MethodReport.Status.FAILED, failure, null,
+          reports.add(new MethodReport(u.name(), hp, MethodReport.Status.FAILED, failure, null,
               null, null));
           continue;
         }
-        reports.add(aggregate(u.name(), hpText, mine, retrained, retrainMeanSeconds,
+        reports.add(aggregate(u.name(), hp, mine, retrained, retrainMeanSeconds,
             retrainMeanCpu, retrainGe, original.entry.parameters()));
       }
       double unlearningSeconds = seconds(t2);
@@ -361,7 +359,7 @@ public final class EvaluationHarness {
     return null;
   }
 
-  private MethodReport aggregate(String name, Map<String, String> hp, List<Run> runs,
+  private MethodReport aggregate(String name, Map<String, Object> hp, List<Run> runs,
       Eval[] retrained, double retrainSeconds, double retrainCpu, double retrainGe,
       double[] theta0) {
     int n = runs.size();

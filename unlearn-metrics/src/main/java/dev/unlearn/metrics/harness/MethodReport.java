@@ -12,7 +12,8 @@ import java.util.Map;
  * why; for an {@code OK} method {@code message} is empty.
  *
  * @param name the unlearner's name
- * @param hyperparameters every declared hyperparameter's value as text, in declaration order
+ * @param hyperparameters every declared hyperparameter's resolved value, typed as declared
+ *     (Integer, Double, Boolean, String), in declaration order
  * @param status OK, FAILED (a run threw; the first failure is the message) or UNSUPPORTED
  * @param message the failure, or empty
  * @param forgetting the per-example &epsilon; and points (the competition score)
@@ -25,7 +26,7 @@ import java.util.Map;
  *     deviation and 95 % interval over the N runs; for {@code forgettingQuality}, over the forget
  *     examples' points (F is one number per method, not per run); empty unless OK
  */
-public record MethodReport(String name, Map<String, String> hyperparameters, Status status,
+public record MethodReport(String name, Map<String, Object> hyperparameters, Status status,
     String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost,
     Map<String, ScoreSpread> spread) {
 
@@ -39,7 +40,7 @@ public record MethodReport(String name, Map<String, String> hyperparameters, Sta
   }
 
   /** A report without spreads (a method that did not run, or a caller that has none). */
-  public MethodReport(String name, Map<String, String> hyperparameters, Status status,
+  public MethodReport(String name, Map<String, Object> hyperparameters, Status status,
       String message, ForgettingResult forgetting, MethodScores scores, MethodCost cost) {
     this(name, hyperparameters, status, message, forgetting, scores, cost, Map.of());
   }

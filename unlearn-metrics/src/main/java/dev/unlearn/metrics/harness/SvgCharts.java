@@ -72,8 +72,15 @@ public final class SvgCharts {
     return b.append("</svg>\n").toString();
   }
 
-  /** Vertical distance between two method labels of {@link #scoreVersusTime}. */
+  /** Vertical distance between two method labels of the scatter charts. */
   static final double LABEL_SPACING = 13;
+  // the scatter charts' frame: the SVG's size, then the plot's left, top, width and height
+  private static final int WIDTH = 800;
+  private static final int HEIGHT = 420;
+  private static final int PX = 70;
+  private static final int PY = 40;
+  private static final int PW = 520;
+  private static final int PH = 320;
 
   /**
    * The final score against the time ratio (log scale), one point per method. The labels stand in
@@ -83,13 +90,7 @@ public final class SvgCharts {
    */
   public static String scoreVersusTime(EvaluationReport r) {
     List<MethodReport> ok = okMethods(r);
-    int width = 800;
-    int height = 420;
-    int px = 70;
-    int py = 40;
-    int pw = 520;
-    int ph = 320;
-    StringBuilder b = header(width, height);
+    StringBuilder b = header(WIDTH, HEIGHT);
     text(b, 10, 20, 14, "start", "Final score vs time / retraining time, " + r.setup().model()
         + ", N = " + r.setup().numModels());
     double lo = 1e-3;
@@ -105,26 +106,26 @@ public final class SvgCharts {
     }
     double l0 = Math.floor(Math.log10(lo));
     double l1 = Math.ceil(Math.log10(hi));
-    rect(b, px, py, pw, ph, "none", "#999");
+    rect(b, PX, PY, PW, PH, "none", "#999");
     for (double d = l0; d <= l1; d++) {
-      double x = px + (d - l0) / (l1 - l0) * pw;
-      line(b, x, py + ph, x, py + ph + 4, "#999", false);
-      text(b, x, py + ph + 16, 10, "middle", d >= 0 ? String.format(Locale.ROOT, "%.0f", Math.pow(10, d))
+      double x = PX + (d - l0) / (l1 - l0) * PW;
+      line(b, x, PY + PH, x, PY + PH + 4, "#999", false);
+      text(b, x, PY + PH + 16, 10, "middle", d >= 0 ? String.format(Locale.ROOT, "%.0f", Math.pow(10, d))
           : String.format(Locale.ROOT, "%." + (int) -d + "f", Math.pow(10, d)));
     }
     for (int i = 0; i <= 4; i++) {
       double v = top * i / 4;
-      double y = py + ph - v / top * ph;
-      line(b, px - 4, y, px, y, "#999", false);
-      text(b, px - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", v));
+      double y = PY + PH - v / top * PH;
+      line(b, PX - 4, y, PX, y, "#999", false);
+      text(b, PX - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", v));
     }
-    double limit = px + (Math.log10(MethodCost.TIME_LIMIT_RATIO) - l0) / (l1 - l0) * pw;
-    line(b, limit, py, limit, py + ph, "#c0392b", true);
-    text(b, limit + 4, py + 12, 10, "start", "20 % of retraining");
-    text(b, px + pw / 2.0, py + ph + 34, 11, "middle", "unlearning time / retraining time (log scale)");
-    text(b, 16, py + ph / 2.0, 11, "middle", "final score", -90);
+    double limit = PX + (Math.log10(MethodCost.TIME_LIMIT_RATIO) - l0) / (l1 - l0) * PW;
+    line(b, limit, PY, limit, PY + PH, "#c0392b", true);
+    text(b, limit + 4, PY + 12, 10, "start", "20 % of retraining");
+    text(b, PX + PW / 2.0, PY + PH + 34, 11, "middle", "unlearning time / retraining time (log scale)");
+    text(b, 16, PY + PH / 2.0, 11, "middle", "final score", -90);
     if (ok.isEmpty()) {
-      text(b, px + 10, py + 20, 12, "start", "(no method produced scores)");
+      text(b, PX + 10, PY + 20, 12, "start", "(no method produced scores)");
     }
     List<double[]> points = new java.util.ArrayList<>(); // x, y, index into ok
     for (int i = 0; i < ok.size(); i++) {
@@ -133,13 +134,13 @@ public final class SvgCharts {
       if (!(t > 0) || !Double.isFinite(t)) {
         continue;
       }
-      double x = px + (Math.log10(t) - l0) / (l1 - l0) * pw;
-      double y = py + ph - m.scores().finalScore() / top * ph;
+      double x = PX + (Math.log10(t) - l0) / (l1 - l0) * PW;
+      double y = PY + PH - m.scores().finalScore() / top * PH;
       points.add(new double[] {x, y, i});
       b.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
     }
-    labelColumn(b, points, ok, px + pw + 30, py, height - 10);
+    labelColumn(b, points, ok, PX + PW + 30, PY, HEIGHT - 10);
     return b.append("</svg>\n").toString();
   }
 
@@ -179,13 +180,7 @@ public final class SvgCharts {
         .filter(m -> Double.isFinite(m.scores().testAccuracyRatio())
             && Double.isFinite(m.scores().forgettingQuality()))
         .toList();
-    int width = 800;
-    int height = 420;
-    int px = 70;
-    int py = 40;
-    int pw = 520;
-    int ph = 320;
-    StringBuilder b = header(width, height);
+    StringBuilder b = header(WIDTH, HEIGHT);
     text(b, 10, 20, 14, "start", "Forgetting F vs utility (test accuracy / retrained), "
         + r.setup().model() + ", N = " + r.setup().numModels() + "; bars: 95 % intervals");
     double lo = 1;
@@ -205,27 +200,27 @@ public final class SvgCharts {
     hi += pad;
     final double x0 = lo;
     final double x1 = hi;
-    java.util.function.DoubleUnaryOperator sx = v -> px + (v - x0) / (x1 - x0) * pw;
-    java.util.function.DoubleUnaryOperator sy = v -> py + ph - Math.max(0, Math.min(1, v)) * ph;
-    rect(b, px, py, pw, ph, "none", "#999");
+    java.util.function.DoubleUnaryOperator sx = v -> PX + (v - x0) / (x1 - x0) * PW;
+    java.util.function.DoubleUnaryOperator sy = v -> PY + PH - Math.max(0, Math.min(1, v)) * PH;
+    rect(b, PX, PY, PW, PH, "none", "#999");
     for (int i = 0; i <= 4; i++) {
       double v = lo + (hi - lo) * i / 4;
       double x = sx.applyAsDouble(v);
-      line(b, x, py + ph, x, py + ph + 4, "#999", false);
-      text(b, x, py + ph + 16, 10, "middle", String.format(Locale.ROOT, "%.3f", v));
+      line(b, x, PY + PH, x, PY + PH + 4, "#999", false);
+      text(b, x, PY + PH + 16, 10, "middle", String.format(Locale.ROOT, "%.3f", v));
       double f = i / 4.0;
       double y = sy.applyAsDouble(f);
-      line(b, px - 4, y, px, y, "#999", false);
-      text(b, px - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", f));
+      line(b, PX - 4, y, PX, y, "#999", false);
+      text(b, PX - 6, y + 3, 10, "end", String.format(Locale.ROOT, "%.2f", f));
     }
     double one = sx.applyAsDouble(1.0);
-    line(b, one, py, one, py + ph, "#27ae60", true);
-    text(b, one + 4, py + 12, 10, "start", "utility of retraining");
-    text(b, px + pw / 2.0, py + ph + 34, 11, "middle",
+    line(b, one, PY, one, PY + PH, "#27ae60", true);
+    text(b, one + 4, PY + 12, 10, "start", "utility of retraining");
+    text(b, PX + PW / 2.0, PY + PH + 34, 11, "middle",
         "test accuracy / retrained models' test accuracy");
-    text(b, 16, py + ph / 2.0, 11, "middle", "forgetting quality F", -90);
+    text(b, 16, PY + PH / 2.0, 11, "middle", "forgetting quality F", -90);
     if (ok.isEmpty()) {
-      text(b, px + 10, py + 20, 12, "start", "(no method produced scores)");
+      text(b, PX + 10, PY + 20, 12, "start", "(no method produced scores)");
     }
     List<double[]> points = new ArrayList<>();
     for (int i = 0; i < ok.size(); i++) {
@@ -244,7 +239,7 @@ public final class SvgCharts {
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2e86c1\"/>%n", x, y));
       points.add(new double[] {x, y, i});
     }
-    labelColumn(b, points, ok, px + pw + 30, py, height - 10);
+    labelColumn(b, points, ok, PX + PW + 30, PY, HEIGHT - 10);
     return b.append("</svg>\n").toString();
   }
 

@@ -10,15 +10,18 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The application's JSON: Jackson over the record types (keys are the record components' names),
- * indented, with NaN and infinities written as {@code null} (JSON has no such numbers; a score that
- * does not exist, such as F of a failed method, is null too).
+ * How the application writes its files: UTF-8 text into a folder it creates, and JSON by Jackson
+ * over the record types (keys are the record components' names), indented, with NaN and
+ * infinities written as {@code null} (JSON has no such numbers; a score that does not exist, such
+ * as F of a failed method, is null too). Failures are {@link UncheckedIOException}s naming the
+ * file.
  */
-final class Json {
-  private Json() {}
+final class Output {
+  private Output() {}
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new SimpleModule("non-finite-as-null")
@@ -27,15 +30,29 @@ final class Json {
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
 
-  /** Writes {@code value} to {@code file}, creating its folder. */
-  static Path write(Object value, Path file) {
+  /** Writes {@code text} to {@code file} in UTF-8, creating its folder. */
+  static Path text(Path file, CharSequence text) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      MAPPER.writeValue(file.toFile(), value);
-      return file;
+      return Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + file, e);
     }
+  }
+
+  /** {@code value} as indented JSON. */
+  static String json(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + value.getClass().getSimpleName()
+          + " as JSON", e);
+    }
+  }
+
+  /** Writes {@code value} to {@code file} as indented JSON, creating its folder. */
+  static Path json(Path file, Object value) {
+    return text(file, json(value));
   }
 
   private static final class NonFinite extends JsonSerializer<Double> {
