@@ -42,8 +42,10 @@ final class CanaryReport {
     b.append(o.setup()).append(".\n");
     b.append(String.format(Locale.ROOT,
         "Retrained reference (never saw the canaries): %.2f s CPU (%.2f s wall). Time ratio = "
-            + "unlearning CPU / retraining CPU. \"match\" = every exposure within %.0f bits of the "
-            + "retrained model's and test perplexity within %.0f %% of it.%n%n",
+            + "unlearning CPU / retraining CPU (the harness's rule: the retrain method's own run "
+            + "when it is among the methods, otherwise a warm retraining). \"match\" = every "
+            + "exposure within %.0f bits of the retrained model's and test perplexity within "
+            + "%.0f %% of it.%n%n",
         o.retrainCpu(), o.retrainWall(), EXPOSURE_SLACK_BITS, (PERPLEXITY_SLACK - 1) * 100));
     List<String> head = new ArrayList<>(List.of("method"));
     for (Canary c : o.canaries()) {

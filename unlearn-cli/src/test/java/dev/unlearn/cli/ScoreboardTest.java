@@ -116,6 +116,13 @@ class ScoreboardTest {
     assertThat(iterable(r.fieldNames())).containsExactly("schema", "data", "model", "setup",
         "original", "reference", "retrainSeconds", "retrainCpuSeconds",
         "retrainGradientEquivalents", "methods", "summary", "flags", "timings", "forgetRows");
+    for (String group : List.of("original", "reference")) {
+      assertThat(iterable(r.get(group).fieldNames())).containsExactly("models", "retainAccuracy",
+          "forgetAccuracy", "testAccuracy", "retainLoss", "forgetLoss", "testLoss", "miaAuc",
+          "attackForgetMembership", "gradientResidual", "klForget", "klTest", "extra");
+    }
+    assertThat(r.get("reference").get("klTest").asDouble()).isZero();
+    assertThat(r.get("original").get("klTest").asDouble()).isPositive();
     assertThat(r.get("flags").get("retrain").isArray()).isTrue();
     assertThat(r.get("summary").get("paretoFront").isArray()).isTrue();
     assertThat(r.get("setup").get("numModels").isInt()).isTrue();

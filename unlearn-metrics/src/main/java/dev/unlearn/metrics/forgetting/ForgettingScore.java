@@ -3,7 +3,7 @@ package dev.unlearn.metrics.forgetting;
 import dev.unlearn.api.InvalidInputException;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.unlearn.metrics.score.Utility;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -114,8 +114,7 @@ public final class ForgettingScore {
         "unlearned (%s) must be a matrix", unlearned == null ? "null" : "rank " + unlearned.rank());
     InvalidInputException.check(retrained != null && retrained.rank() == 2,
         "retrained (%s) must be a matrix", retrained == null ? "null" : "rank " + retrained.rank());
-    return compute(unlearned.castTo(DataType.DOUBLE).toDoubleMatrix(),
-        retrained.castTo(DataType.DOUBLE).toDoubleMatrix());
+    return compute(Utility.toMatrix(unlearned), Utility.toMatrix(retrained));
   }
 
   /**

@@ -5,7 +5,7 @@ import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.unlearn.metrics.score.Utility;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -54,7 +54,7 @@ public final class LogitScaledConfidence {
   public static double[] of(INDArray logits, int[] labels) {
     InvalidInputException.check(logits != null && logits.rank() == 2,
         "logits (%s) must be a matrix", logits == null ? "null" : "rank " + logits.rank());
-    return of(logits.castTo(DataType.DOUBLE).toDoubleMatrix(), labels);
+    return of(Utility.toMatrix(logits), labels);
   }
 
   /** &phi; of each row of {@code data} under {@code model} at &theta; (one forward pass). */

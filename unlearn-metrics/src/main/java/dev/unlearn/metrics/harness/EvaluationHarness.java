@@ -13,7 +13,6 @@ import dev.unlearn.api.UnlearningResult;
 import dev.unlearn.core.data.ForgetSets;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.core.train.Trainer;
-import dev.unlearn.core.train.TrainingResult;
 import dev.unlearn.metrics.forgetting.CompetitionScore;
 import dev.unlearn.metrics.forgetting.ForgettingResult;
 import dev.unlearn.metrics.forgetting.ForgettingScore;
@@ -23,8 +22,6 @@ import dev.unlearn.metrics.score.MembershipInference;
 import dev.unlearn.metrics.score.ParameterDistance;
 import dev.unlearn.metrics.score.Utility;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,12 +80,32 @@ public final class EvaluationHarness {
   private final int[] forget;
   private final TrainingRecipe recipe;
   private final int numModels;
-  private final List<Unlearner> unlearners;
+  private final List<Method> methods;
   private final Map<String, Map<String, Object>> hyperparameters;
   private final int threads;
   private final long seed;
   private final ModelCache cache;
   private final PrintStream progress;
+  private final List<Scorer> scorers;
+  private final List<String> extraNames;
+  private final boolean forgettingQuality;
+  private final boolean timeRatios;
+  private final INDArray givenOriginal;
+  private final int firstRun;
+  private final ResultListener onResult;
+
+  /** One method to run: a label (the unlearner's name unless given), the unlearner, its start. */
+  private record Method(String label, Unlearner unlearner, INDArray start) {}
+
+  /**
+   * Receives every unlearning run's parameters as it finishes (for example to keep them for a
+   * next round); called from the harness's threads.
+   */
+  @FunctionalInterface
+  public interface ResultListener {
+    /** Run {@code run} (0-based, before {@link Builder#firstRun}) of method {@code label}. */
+    void finished(String label, int run, INDArray parameters);
+  }
 
   private EvaluationHarness(Builder b, int[] forget) {
     this.model = b.model;
@@ -97,12 +114,19 @@ public final class EvaluationHarness {
     this.forget = forget;
     this.recipe = b.recipe;
     this.numModels = b.numModels;
-    this.unlearners = List.copyOf(b.unlearners);
+    this.methods = List.copyOf(b.methods);
     this.hyperparameters = Map.copyOf(b.hyperparameters);
     this.threads = b.threads;
     this.seed = b.seed;
     this.cache = b.cache;
     this.progress = b.progress;
+    this.scorers = List.copyOf(b.scorers);
+    this.extraNames = scorers.stream().flatMap(sc -> sc.names().stream()).toList();
+    this.forgettingQuality = b.forgettingQuality;
+    this.timeRatios = b.timeRatios;
+    this.givenOriginal = b.original == null ? null : b.original.dup();
+    this.firstRun = b.firstRun;
+    this.onResult = b.onResult;
   }
 
   /** A builder for the given model family, training data and test data. */
@@ -139,11 +163,14 @@ public final class EvaluationHarness {
     try {
       // 1. The original model.
       long t0 = System.nanoTime();
-      Obtained original = obtain("original", recipe, train, new int[0]);
+      ModelCache.Obtained original = givenOriginal != null ? null
+          : cache.obtain("original", model, recipe, train, new int[0]);
       double originalSeconds = seconds(t0);
-      say("original %s: %s (%.2f s)", model.name(),
-          original.fromCache ? "loaded from cache" : "trained", originalSeconds);
-      INDArray theta0 = toModel(original.entry.parameters());
+      say("original %s: %s (%.2f s)", model.name(), original == null ? "given"
+          : original.fromCache() ? "loaded from cache" : "trained", originalSeconds);
+      INDArray theta0 = original == null ? givenOriginal.castTo(model.dataType()).dup()
+          : toModel(original.entry().parameters());
+      double[] theta0Double = theta0.castTo(DataType.DOUBLE).toDoubleVector();
       Evaluator ev = new Evaluator(retain, forgetSet);
 
       // 2. The retrained models: one per distinct key, then N evaluations.
@@ -152,7 +179,7 @@ public final class EvaluationHarness {
       Map<String, Integer> distinct = new LinkedHashMap<>();
       List<TrainingRecipe> distinctRecipes = new ArrayList<>();
       for (int i = 0; i < numModels; i++) {
-        TrainingRecipe r = recipe.withSeed(retrainSeed(seed, i));
+        TrainingRecipe r = recipe.withSeed(retrainSeed(seed, firstRun + i));
         keys[i] = ModelCache.key("retrained", model, r, train, forget);
         if (!distinct.containsKey(keys[i])) {
           distinct.put(keys[i], distinct.size());
@@ -160,27 +187,29 @@ public final class EvaluationHarness {
         }
       }
       Progress pr = new Progress("retrained", distinctRecipes.size());
-      List<Callable<Obtained>> trainTasks = new ArrayList<>();
+      List<Callable<ModelCache.Obtained>> trainTasks = new ArrayList<>();
       for (TrainingRecipe r : distinctRecipes) {
         trainTasks.add(() -> {
-          Obtained o = obtain("retrained", r, retain, forget);
-          pr.tick(o.fromCache ? "loaded" : "trained");
+          ModelCache.Obtained o = cache.obtain("retrained", model, r, train, forget);
+          pr.tick(o.fromCache() ? "loaded" : "trained");
           return o;
         });
       }
-      List<Obtained> retrainedDistinct = invokeAll(pool, trainTasks);
+      List<ModelCache.Obtained> retrainedDistinct = invokeAll(pool, trainTasks);
       int loaded = 0;
       double recordedSeconds = 0;
+      double recordedCpu = 0;
       double recordedGe = 0;
-      for (Obtained o : retrainedDistinct) {
-        loaded += o.fromCache ? 1 : 0;
-        recordedSeconds += o.entry.trainSeconds();
-        recordedGe += o.entry.gradientEquivalents();
+      for (ModelCache.Obtained o : retrainedDistinct) {
+        loaded += o.fromCache() ? 1 : 0;
+        recordedSeconds += o.entry().trainSeconds();
+        recordedCpu += o.entry().cpuSeconds();
+        recordedGe += o.entry().gradientEquivalents();
       }
       double retrainedSeconds = seconds(t1);
       List<Callable<Eval>> evalTasks = new ArrayList<>();
-      for (Obtained o : retrainedDistinct) {
-        evalTasks.add(() -> ev.evaluate(toModel(o.entry.parameters())));
+      for (ModelCache.Obtained o : retrainedDistinct) {
+        evalTasks.add(() -> ev.evaluate(toModel(o.entry().parameters())));
       }
       List<Eval> distinctEvals = invokeAll(pool, evalTasks);
       // Attack seeds differ per index, so re-run the (cheap) attack per index on shared evals.
@@ -192,45 +221,55 @@ public final class EvaluationHarness {
       // the cache), before the JIT has warmed up; the unlearning runs come later, warm. So the
       // reference recipe is timed again here, twice, keeping the second (warm) timing, and the time
       // ratios compare like with like. (Measured: with the cold timing, retrain's own ratio read
-      // 0.46 for the digits MLP.)
-      double[] warm = new double[2];
-      for (int rep = 0; rep < warm.length; rep++) {
-        long w0 = System.nanoTime();
-        long c0 = cpuNanos();
-        Trainer.train(model, retain, recipe.withSeed(retrainSeed(seed, 0)));
-        warm[rep] = (cpuNanos() - c0) * 1e-9;
-        if (rep == warm.length - 1) {
-          recordedSeconds = (System.nanoTime() - w0) * 1e-9 * retrainedDistinct.size();
-        }
-      }
+      // 0.46 for the digits MLP.) Skipped where retrain's own runs replace it (below) or where
+      // no time ratio is wanted (timeRatios(false): every ratio is then NaN).
       double retrainMeanSeconds = recordedSeconds / retrainedDistinct.size();
-      double retrainMeanCpu = warm[warm.length - 1];
+      double retrainMeanCpu = recordedCpu / retrainedDistinct.size();
+      boolean retrainRuns = methods.stream()
+          .anyMatch(m -> m.unlearner.name().equals("retrain") && m.unlearner.supports(model));
+      if (!timeRatios) {
+        retrainMeanSeconds = Double.NaN;
+        retrainMeanCpu = Double.NaN;
+      } else if (!retrainRuns) {
+        double[] warm = new double[2];
+        for (int rep = 0; rep < warm.length; rep++) {
+          long w0 = System.nanoTime();
+          long c0 = cpuNanos();
+          Trainer.train(model, retain, recipe.withSeed(retrainSeed(seed, firstRun)));
+          warm[rep] = (cpuNanos() - c0) * 1e-9;
+          if (rep == warm.length - 1) {
+            recordedSeconds = (System.nanoTime() - w0) * 1e-9 * retrainedDistinct.size();
+          }
+        }
+        retrainMeanSeconds = recordedSeconds / retrainedDistinct.size();
+        retrainMeanCpu = warm[warm.length - 1];
+      }
       // In full-batch gradients on the training set (the unlearners' unit).
       double retrainGe = recordedGe / retrainedDistinct.size() * retain.size() / train.size();
 
       // 3. The unlearning runs.
       long t2 = System.nanoTime();
-      List<Unlearner> supported = new ArrayList<>();
-      for (Unlearner u : unlearners) {
-        if (u.supports(model)) {
-          supported.add(u);
+      List<Method> supported = new ArrayList<>();
+      for (Method m : methods) {
+        if (m.unlearner.supports(model)) {
+          supported.add(m);
         }
       }
       Progress pu = new Progress("unlearning", supported.size() * numModels);
-      Map<String, AtomicBoolean> failed = new LinkedHashMap<>();
       List<Callable<Run>> runTasks = new ArrayList<>();
-      for (Unlearner u : supported) {
+      for (Method m : supported) {
         AtomicBoolean f = new AtomicBoolean();
-        failed.put(u.name(), f);
-        Map<String, Object> hp = hyperparameters.getOrDefault(u.name(), Map.of());
+        Map<String, Object> hp = hyperparameters.getOrDefault(m.label, Map.of());
+        INDArray from = m.start != null ? m.start : theta0;
         for (int i = 0; i < numModels; i++) {
           int index = i;
           runTasks.add(() -> {
-            Run run = f.get() ? Run.skip() : unlearnOnce(u, hp, theta0, index, ev, retrained[index]);
+            Run run = f.get() ? Run.skip()
+                : unlearnOnce(m, hp, from, index, ev, retrained[index]);
             if (run.failure != null) {
               f.set(true);
             }
-            pu.tick(u.name() + " #" + index + (run.failure != null ? " FAILED"
+            pu.tick(m.label + " #" + index + (run.failure != null ? " FAILED"
                 : run.skipped ? " skipped" : ""));
             return run;
           });
@@ -242,8 +281,8 @@ public final class EvaluationHarness {
       // time ratio (retrain's own ratio is then 1 by construction). Otherwise the warm re-timing
       // above. (In a full scoreboard the warm re-timing of the MLP read 2.7 x retrain's own runs.)
       int at = 0;
-      for (Unlearner u : supported) {
-        if (u.name().equals("retrain")) {
+      for (Method m : supported) {
+        if (timeRatios && m.unlearner.name().equals("retrain")) {
           List<Run> ref = runs.subList(at, at + numModels);
           if (ref.stream().allMatch(r -> r.failure == null)) {
             retrainMeanCpu = ref.stream().mapToDouble(r -> r.cpuSeconds).average().orElseThrow();
@@ -255,11 +294,12 @@ public final class EvaluationHarness {
       }
       List<MethodReport> reports = new ArrayList<>();
       int k = 0;
-      for (Unlearner u : unlearners) {
+      for (Method m : methods) {
+        Unlearner u = m.unlearner;
         Map<String, Object> hp = HyperparameterValues.resolve(u.hyperparameters(),
-            hyperparameters.getOrDefault(u.name(), Map.of())).asMap();
+            hyperparameters.getOrDefault(m.label, Map.of())).asMap();
         if (!u.supports(model)) {
-          reports.add(new MethodReport(u.name(), hp, MethodReport.Status.UNSUPPORTED,
+          reports.add(new MethodReport(m.label, hp, MethodReport.Status.UNSUPPORTED,
               "does not support " + model.name(), null, null, null));
           continue;
         }
@@ -268,22 +308,31 @@ public final class EvaluationHarness {
         String failure = mine.stream().filter(r -> r.failure != null).map(r -> r.failure)
             .findFirst().orElse(null);
         if (failure != null) {
-          reports.add(new MethodReport(u.name(), hp, MethodReport.Status.FAILED, failure, null,
+          reports.add(new MethodReport(m.label, hp, MethodReport.Status.FAILED, failure, null,
               null, null));
           continue;
         }
-        reports.add(aggregate(u.name(), hp, mine, retrained, retrainMeanSeconds,
-            retrainMeanCpu, retrainGe, original.entry.parameters()));
+        double[] from = m.start == null ? theta0Double
+            : m.start.castTo(DataType.DOUBLE).toDoubleVector();
+        reports.add(aggregate(m.label, hp, mine, retrained, retrainMeanSeconds,
+            retrainMeanCpu, retrainGe, from));
       }
       double unlearningSeconds = seconds(t2);
 
-      GroupScores originalScores = group(new Eval[] {ev.evaluate(theta0).withAttack(attackSeed(0))});
-      GroupScores referenceScores = group(retrained);
+      Eval originalEval = ev.evaluate(theta0).withAttack(attackSeed(0));
+      double klF = 0;
+      double klT = 0;
+      for (Eval r : retrained) {
+        klF += Divergence.meanKl(r.probsForget, originalEval.probsForget) / numModels;
+        klT += Divergence.meanKl(r.probsTest, originalEval.probsTest) / numModels;
+      }
+      GroupScores originalScores = group(new Eval[] {originalEval}, klF, klT);
+      GroupScores referenceScores = group(retrained, 0, 0);
       EvaluationReport.Setup setup = new EvaluationReport.Setup(model.toString(), recipe.toString(),
           train.size(), test.size(), forget.length, numModels, retrainedDistinct.size(), seed,
           threads, dataHash, cache.directory().map(Path::toString).orElse(""));
       EvaluationReport.Timings timings = new EvaluationReport.Timings(originalSeconds,
-          original.fromCache, retrainedSeconds, retrainedDistinct.size() - loaded, loaded,
+          original != null && original.fromCache(), retrainedSeconds, retrainedDistinct.size() - loaded, loaded,
           recordedSeconds, unlearningSeconds, seconds(start));
       return new EvaluationReport(setup, originalScores, referenceScores, retrainMeanSeconds,
           retrainMeanCpu, retrainGe, reports, timings);
@@ -293,18 +342,19 @@ public final class EvaluationHarness {
   }
 
   private long attackSeed(int i) {
-    return Seeds.derive(seed, Seeds.ATTACK, i);
+    return Seeds.derive(seed, Seeds.ATTACK, firstRun + i);
   }
 
-  private Run unlearnOnce(Unlearner u, Map<String, Object> hp, INDArray theta0, int i,
+  private Run unlearnOnce(Method m, Map<String, Object> hp, INDArray start, int i,
       Evaluator ev, Eval reference) {
+    Unlearner u = m.unlearner;
     String who = "unlearner '" + u.name() + "' (" + u.getClass().getName() + ")";
     UnlearningResult result;
     long cpu0 = cpuNanos();
     try {
-      UnlearningRequest request = UnlearningRequest.builder(model, theta0, train)
-          .forgetRows(forget).recipe(recipe).hyperparameters(hp).seed(unlearningSeed(seed, i))
-          .build();
+      UnlearningRequest request = UnlearningRequest.builder(model, start, train)
+          .forgetRows(forget).recipe(recipe).hyperparameters(hp)
+          .seed(unlearningSeed(seed, firstRun + i)).build();
       result = u.unlearn(request);
     } catch (RuntimeException e) {
       return Run.failed(who + " threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -316,6 +366,7 @@ public final class EvaluationHarness {
     if (invalid != null) {
       return Run.failed(who + " returned an invalid result: " + invalid);
     }
+    Run run;
     try {
       Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
       double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
@@ -323,12 +374,16 @@ public final class EvaluationHarness {
       double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
       double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
       double dist = ParameterDistance.relative(e.theta, reference.theta);
-      return new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null,
+      run = new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null,
           false);
     } catch (RuntimeException e) {
       return Run.failed(who + ": its result could not be scored: "
           + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+    if (onResult != null) {
+      onResult.finished(m.label, i, result.parameters());
+    }
+    return run;
   }
 
   /** Why a result cannot be scored (null, wrong shape or type, non-finite), or null if it can. */
@@ -391,12 +446,24 @@ public final class EvaluationHarness {
       hvp += r.cost.hessianVectorProducts();
       conv += r.converged ? 1 : 0;
     }
-    ForgettingResult f = ForgettingScore.compute(phiU, phiR);
-    CompetitionScore c = CompetitionScore.of(f, raU, raR, taU, taR);
-    GroupScores g = group(evals);
-    GroupScores ref = group(retrained);
-    MethodScores s = new MethodScores(f.forgettingQuality(), f.medianEpsilon(),
-        c.retainAccuracyRatio(), c.testAccuracyRatio(), c.finalScore(), g.retainAccuracy(),
+    GroupScores g = group(evals, Double.NaN, Double.NaN);
+    GroupScores ref = group(retrained, 0, 0);
+    ForgettingResult f = null;
+    double fq = Double.NaN;
+    double medianEps = Double.NaN;
+    double finalScore = Double.NaN;
+    double raRatio = g.retainAccuracy() / ref.retainAccuracy();
+    double taRatio = g.testAccuracy() / ref.testAccuracy();
+    if (forgettingQuality) {
+      f = ForgettingScore.compute(phiU, phiR);
+      CompetitionScore c = CompetitionScore.of(f, raU, raR, taU, taR);
+      fq = f.forgettingQuality();
+      medianEps = f.medianEpsilon();
+      finalScore = c.finalScore();
+      raRatio = c.retainAccuracyRatio();
+      taRatio = c.testAccuracyRatio();
+    }
+    MethodScores s = new MethodScores(fq, medianEps, raRatio, taRatio, finalScore, g.retainAccuracy(),
         g.forgetAccuracy(), g.testAccuracy(), g.retainLoss(), g.forgetLoss(), g.testLoss(), kf / n,
         kt / n, jf / n, jt / n, g.miaAuc(), g.miaAuc() - ref.miaAuc(), g.attackForgetMembership(),
         dist / n, g.gradientResidual(), ge / n, hvp / n, conv / n);
@@ -419,14 +486,11 @@ public final class EvaluationHarness {
   }
 
   /** Mean, deviation and 95 % interval of every per-run score (see {@link MethodReport#spread}). */
-  private static Map<String, ScoreSpread> spreads(List<Run> runs, Eval[] retrained,
+  private Map<String, ScoreSpread> spreads(List<Run> runs, Eval[] retrained,
       ForgettingResult f, double[] theta0) {
     int n = runs.size();
-    String[] names = {"retainAccuracyRatio", "testAccuracyRatio", "retainAccuracy",
-        "forgetAccuracy", "testAccuracy", "retainLoss", "forgetLoss", "testLoss", "klForget",
-        "klTest", "jsForget", "jsTest", "miaAuc", "parameterDistance", "gradientResidual",
-        "seconds", "cpuSeconds", "parameterMovement"};
-    double[][] v = new double[names.length][n];
+    List<String> names = SPREAD_NAMES.subList(1, SPREAD_NAMES.size());
+    double[][] v = new double[names.size()][n];
     for (int i = 0; i < n; i++) {
       Run r = runs.get(i);
       Eval e = r.eval;
@@ -435,19 +499,34 @@ public final class EvaluationHarness {
           e.testAccuracy, e.retainLoss, e.forgetLoss, e.testLoss, r.klForget, r.klTest,
           r.jsForget, r.jsTest, e.auc, r.distance, e.gradientResidual, r.cost.seconds(),
           r.cpuSeconds, movement(e.theta, theta0)};
-      for (int k = 0; k < names.length; k++) {
+      for (int k = 0; k < names.size(); k++) {
         v[k][i] = row[k];
       }
     }
     Map<String, ScoreSpread> out = new LinkedHashMap<>();
-    out.put("forgettingQuality", ScoreSpread.of(f.points()));
-    for (int k = 0; k < names.length; k++) {
-      out.put(names[k], ScoreSpread.of(v[k]));
+    if (f != null) {
+      out.put("forgettingQuality", ScoreSpread.of(f.points()));
+    }
+    for (int k = 0; k < names.size(); k++) {
+      out.put(names.get(k), ScoreSpread.of(v[k]));
+    }
+    for (int q = 0; q < extraNames.size(); q++) {
+      double[] e = new double[n];
+      for (int i = 0; i < n; i++) {
+        e[i] = runs.get(i).eval.extra[q];
+      }
+      out.put(extraNames.get(q), ScoreSpread.of(e));
     }
     return out;
   }
 
-  private static GroupScores group(Eval[] evals) {
+  /** The names {@link MethodReport#spread} uses for the harness's own run-by-run scores. */
+  static final List<String> SPREAD_NAMES = List.of("forgettingQuality", "retainAccuracyRatio",
+      "testAccuracyRatio", "retainAccuracy", "forgetAccuracy", "testAccuracy", "retainLoss",
+      "forgetLoss", "testLoss", "klForget", "klTest", "jsForget", "jsTest", "miaAuc",
+      "parameterDistance", "gradientResidual", "seconds", "cpuSeconds", "parameterMovement");
+
+  private GroupScores group(Eval[] evals, double klForget, double klTest) {
     int n = evals.length;
     double[] sum = new double[9];
     for (Eval e : evals) {
@@ -461,26 +540,16 @@ public final class EvaluationHarness {
       sum[7] += e.attack;
       sum[8] += e.gradientResidual;
     }
-    return new GroupScores(n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n,
-        sum[5] / n, sum[6] / n, sum[7] / n, sum[8] / n);
-  }
-
-  /** A trained (or loaded) model. */
-  private record Obtained(ModelCache.Entry entry, boolean fromCache) {}
-
-  private Obtained obtain(String kind, TrainingRecipe r, Dataset data, int[] leftOut) {
-    String key = ModelCache.key(kind, model, r, train, leftOut);
-    var hit = cache.load(key, model);
-    if (hit.isPresent()) {
-      return new Obtained(hit.get(), true);
+    Map<String, Double> extra = new LinkedHashMap<>();
+    for (int q = 0; q < extraNames.size(); q++) {
+      double e = 0;
+      for (Eval ev : evals) {
+        e += ev.extra[q];
+      }
+      extra.put(extraNames.get(q), e / n);
     }
-    long cpu0 = cpuNanos();
-    TrainingResult t = Trainer.train(model, data, r);
-    double cpu = (cpuNanos() - cpu0) * 1e-9;
-    ModelCache.Entry e = new ModelCache.Entry(t.parameters().toDoubleVector(), t.cost().seconds(),
-        cpu, t.cost().gradientEvaluations(), t.converged());
-    cache.store(key, ModelCache.describe(kind, model, r, train, leftOut), e);
-    return new Obtained(e, false);
+    return new GroupScores(n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n,
+        sum[5] / n, sum[6] / n, sum[7] / n, sum[8] / n, klForget, klTest, extra);
   }
 
   private INDArray toModel(double[] theta) {
@@ -505,24 +574,35 @@ public final class EvaluationHarness {
 
     Eval evaluate(INDArray theta) {
       ModelPoint at = model.at(theta, retain);
-      double[][] retainLogits = at.logits().castTo(DataType.DOUBLE).toDoubleMatrix();
+      double[][] retainLogits = Utility.toMatrix(at.logits());
       double residual = norm(at.gradient().toDoubleVector());
       double[][] forgetLogits = logits(theta, forgetSet);
       double[][] testLogits = logits(theta, test);
       double[] retainCe = Utility.perExampleCrossEntropy(retainLogits, retainLabels);
       double[] forgetCe = Utility.perExampleCrossEntropy(forgetLogits, forgetLabels);
       double[] testCe = Utility.perExampleCrossEntropy(testLogits, testLabels);
+      double[] extra = new double[extraNames.size()];
+      int pos = 0;
+      for (Scorer sc : scorers) {
+        double[] v = sc.score(theta);
+        if (v == null || v.length != sc.names().size()) {
+          throw new IllegalStateException("scorer " + sc.names() + " returned "
+              + (v == null ? "null" : v.length + " values") + "; it must return "
+              + sc.names().size());
+        }
+        System.arraycopy(v, 0, extra, pos, v.length);
+        pos += v.length;
+      }
       return new Eval(theta.toDoubleVector(),
           Utility.accuracy(retainLogits, retainLabels), Utility.accuracy(forgetLogits, forgetLabels),
           Utility.accuracy(testLogits, testLabels), mean(retainCe), mean(forgetCe), mean(testCe),
           LogitScaledConfidence.of(forgetLogits, forgetLabels), softmax(forgetLogits),
           softmax(testLogits), retainCe, forgetCe, testCe,
-          MembershipInference.lossThresholdAuc(forgetCe, testCe), Double.NaN, residual);
+          MembershipInference.lossThresholdAuc(forgetCe, testCe), Double.NaN, residual, extra);
     }
 
     private double[][] logits(INDArray theta, Dataset d) {
-      return model.logits(theta, d.features(model.dataType())).castTo(DataType.DOUBLE)
-          .toDoubleMatrix();
+      return Utility.toMatrix(model.logits(theta, d.features(model.dataType())));
     }
   }
 
@@ -530,14 +610,14 @@ public final class EvaluationHarness {
   private record Eval(double[] theta, double retainAccuracy, double forgetAccuracy,
       double testAccuracy, double retainLoss, double forgetLoss, double testLoss, double[] phi,
       double[][] probsForget, double[][] probsTest, double[] retainCe, double[] forgetCe,
-      double[] testCe, double auc, double attack, double gradientResidual) {
+      double[] testCe, double auc, double attack, double gradientResidual, double[] extra) {
 
     Eval withAttack(long attackSeed) {
       double a = MembershipInference.logisticAttack(retainCe, testCe, forgetCe, attackSeed)
           .forgetMembershipMean();
       return new Eval(theta, retainAccuracy, forgetAccuracy, testAccuracy, retainLoss, forgetLoss,
           testLoss, phi, probsForget, probsTest, retainCe, forgetCe, testCe, auc, a,
-          gradientResidual);
+          gradientResidual, extra);
     }
   }
 
@@ -591,12 +671,8 @@ public final class EvaluationHarness {
     return Math.sqrt(s);
   }
 
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-  /** The current thread's CPU time, or the wall clock where the JVM cannot measure it. */
   private static long cpuNanos() {
-    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime()
-        : System.nanoTime();
+    return ModelCache.cpuNanos();
   }
 
   private static double seconds(long startNanos) {
@@ -666,12 +742,18 @@ public final class EvaluationHarness {
     private int[] forgetGroups;
     private TrainingRecipe recipe = TrainingRecipe.lbfgs(1e-6);
     private int numModels = 8;
-    private final List<Unlearner> unlearners = new ArrayList<>();
+    private final List<Method> methods = new ArrayList<>();
     private final Map<String, Map<String, Object>> hyperparameters = new LinkedHashMap<>();
     private int threads = 1;
     private long seed;
     private ModelCache cache = ModelCache.disabled();
     private PrintStream progress = System.err;
+    private final List<Scorer> scorers = new ArrayList<>();
+    private boolean forgettingQuality = true;
+    private boolean timeRatios = true;
+    private INDArray original;
+    private int firstRun;
+    private ResultListener onResult;
 
     private Builder(Model model, Dataset train, Dataset test) {
       InvalidInputException.check(model != null, "model must not be null");
@@ -703,10 +785,84 @@ public final class EvaluationHarness {
       return this;
     }
 
-    /** N, the number of unlearning runs per method and of retrained models (default 8). */
+    /**
+     * N, the number of unlearning runs per method and of retrained models (default 8; at least 2
+     * for the forgetting quality, which compares N unlearned with N retrained models; 1 is allowed
+     * with {@link #forgettingQuality forgettingQuality(false)}).
+     */
     public Builder models(int n) {
-      InvalidInputException.check(n >= 2, "models (%d) must be >= 2", n);
+      InvalidInputException.check(n >= 1, "models (%d) must be >= 1", n);
       this.numModels = n;
+      return this;
+    }
+
+    /**
+     * Whether to compute the competition's forgetting quality F and the final score (default
+     * true). Off, they are NaN, {@link MethodReport#forgetting()} is null and N may be 1: for a
+     * task that reports its own scores ({@link #scorer}) against one retrained model.
+     */
+    public Builder forgettingQuality(boolean on) {
+      this.forgettingQuality = on;
+      return this;
+    }
+
+    /**
+     * Whether to measure time ratios (default true: against retrain's own runs when {@code
+     * retrain} is a method, otherwise against two warm retrainings timed after the retrained
+     * models). Off, no extra training is done and every time ratio is NaN (for a search over
+     * settings, say, whose times nobody reads).
+     */
+    public Builder timeRatios(boolean on) {
+      this.timeRatios = on;
+      return this;
+    }
+
+    /**
+     * Adds scores of a task's own ({@link Scorer}), computed for the original, every retrained
+     * model and every run. Names must be distinct across scorers and from the harness's own
+     * spread names.
+     */
+    public Builder scorer(Scorer s) {
+      InvalidInputException.check(s != null, "scorer must not be null");
+      for (String n : s.names()) {
+        InvalidInputException.check(!SPREAD_NAMES.contains(n),
+            "scorer name %s must differ from the harness's own scores %s", n, SPREAD_NAMES);
+        for (Scorer t : scorers) {
+          InvalidInputException.check(!t.names().contains(n),
+              "scorer name %s must not be given twice", n);
+        }
+      }
+      scorers.add(s);
+      return this;
+    }
+
+    /**
+     * Uses these parameters as the original model instead of training it (a copy is kept): for a
+     * model trained elsewhere, or a sequence of deletions whose rounds start where the last ended.
+     */
+    public Builder original(INDArray theta) {
+      InvalidInputException.check(theta != null, "original parameters must not be null");
+      InvalidInputException.check(theta.rank() == 1 && theta.length() == model.numParameters(),
+          "original parameters shape (%s) must be [%d]", Arrays.toString(theta.shape()),
+          model.numParameters());
+      this.original = theta.dup();
+      return this;
+    }
+
+    /**
+     * The index of the first run (default 0): retrained model i and unlearning run i use the
+     * seeds of index {@code firstRun + i}. A sequence of harness runs gives round r {@code
+     * firstRun(r)} so that each round has seeds of its own.
+     */
+    public Builder firstRun(int index) {
+      InvalidInputException.check(index >= 0, "first run (%d) must be >= 0", index);
+      this.firstRun = index;
+      return this;
+    }
+
+    /** Receives every successful run's parameters (see {@link ResultListener}). */
+    public Builder onResult(ResultListener listener) {
+      this.onResult = listener;
       return this;
     }
 
@@ -727,11 +883,33 @@ public final class EvaluationHarness {
     /** Adds one unlearner instance. */
     public Builder unlearner(Unlearner u) {
       InvalidInputException.check(u != null, "unlearner must not be null");
-      for (Unlearner v : unlearners) {
-        InvalidInputException.check(!v.name().equals(u.name()),
-            "unlearner %s must not be given twice", u.name());
+      return add(u.name(), u, null);
+    }
+
+    /**
+     * Adds a variant: unlearner {@code u} reported under {@code label}, with these hyperparameter
+     * values, starting from {@code start} (null: from the original model). The same unlearner may
+     * be added under several labels (the points of a hyperparameter grid, say); a start other
+     * than the original serves a sequence of deletions, each continuing from its last result.
+     */
+    public Builder variant(String label, Unlearner u, Map<String, ?> values, INDArray start) {
+      InvalidInputException.check(label != null && !label.isBlank(),
+          "variant label must not be blank");
+      InvalidInputException.check(u != null, "unlearner must not be null");
+      InvalidInputException.check(start == null
+          || start.rank() == 1 && start.length() == model.numParameters(),
+          "start parameters of %s (shape %s) must have shape [%d]", label,
+          start == null ? "" : Arrays.toString(start.shape()), model.numParameters());
+      add(label, u, start == null ? null : start.dup());
+      return hyperparameters(label, values);
+    }
+
+    private Builder add(String label, Unlearner u, INDArray start) {
+      for (Method m : methods) {
+        InvalidInputException.check(!m.label.equals(label),
+            "unlearner %s must not be given twice", label);
       }
-      unlearners.add(u);
+      methods.add(new Method(label, u, start));
       return this;
     }
 
@@ -741,7 +919,7 @@ public final class EvaluationHarness {
       return hyperparameters(u.name(), values);
     }
 
-    /** Hyperparameter values for the named unlearner (the others use their defaults). */
+    /** Hyperparameter values for the named unlearner or variant (the others use their defaults). */
     public Builder hyperparameters(String unlearnerName, Map<String, ?> values) {
       hyperparameters.put(unlearnerName, Map.copyOf(values));
       return this;
@@ -781,7 +959,9 @@ public final class EvaluationHarness {
 
     /** Checks the configuration and builds the harness. */
     public EvaluationHarness build() {
-      InvalidInputException.check(!unlearners.isEmpty(), "unlearners must not be empty");
+      InvalidInputException.check(!methods.isEmpty(), "unlearners must not be empty");
+      InvalidInputException.check(numModels >= 2 || !forgettingQuality,
+          "models (%d) must be >= 2 when the forgetting quality is computed", numModels);
       InvalidInputException.check(test.numFeatures() == train.numFeatures(),
           "test data width (%d) must equal the training data width (%d)", test.numFeatures(),
           train.numFeatures());
@@ -795,9 +975,9 @@ public final class EvaluationHarness {
       UnlearningRequest probe = UnlearningRequest.builder(model, model.initialParameters(0), train)
           .forgetRows(rows).recipe(recipe).build();
       for (String name : hyperparameters.keySet()) {
-        Unlearner u = unlearners.stream().filter(v -> v.name().equals(name)).findFirst()
+        Unlearner u = methods.stream().filter(m -> m.label.equals(name)).findFirst()
             .orElseThrow(() -> new InvalidInputException(
-                "hyperparameters for " + name + " must name a given unlearner"));
+                "hyperparameters for " + name + " must name a given unlearner")).unlearner;
         HyperparameterValues.resolve(u.hyperparameters(), hyperparameters.get(name));
       }
       return new EvaluationHarness(this, probe.forgetRows());
@@ -808,6 +988,6 @@ public final class EvaluationHarness {
   public String toString() {
     return String.format(Locale.ROOT, "EvaluationHarness[%s, n=%d, forget=%d, N=%d, %s]",
         model.name(), train.size(), forget.length, numModels, Arrays.toString(
-            unlearners.stream().map(Unlearner::name).toArray()));
+            methods.stream().map(Method::label).toArray()));
   }
 }

@@ -22,9 +22,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
+import dev.unlearn.core.train.Trainer;
+import dev.unlearn.core.train.TrainingResult;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +56,11 @@ import org.slf4j.LoggerFactory;
  * every byte before it) does not match its content, or whose parameters are not finite is ignored
  * with a warning naming the file (a miss: the model is trained again and the file overwritten).
  * Parameters are stored as double (float32 parameters round-trip exactly). {@link #disabled()} never
- * hits and never writes.
+ * hits and never writes; {@link #inMemory()} keeps entries in this object only (for several harness
+ * runs in one process that must not train the same model twice, without writing files).
+ *
+ * <p>{@link #obtain} is the one place where the harness and the tasks built on it train a model or
+ * load it: the key, the training, the timing and the store in one call.
  */
 public final class ModelCache {
   /**
@@ -63,20 +73,72 @@ public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
   private final Path directory;
+  /** Entries of an in-memory cache; null for the others. */
+  private final Map<String, Entry> memory;
 
-  private ModelCache(Path directory) {
+  private ModelCache(Path directory, Map<String, Entry> memory) {
     this.directory = directory;
+    this.memory = memory;
   }
 
   /** A cache in this directory (created on the first write). */
   public static ModelCache in(Path directory) {
     InvalidInputException.check(directory != null, "cache directory must not be null");
-    return new ModelCache(directory);
+    return new ModelCache(directory, null);
   }
 
   /** A cache that never hits and never writes. */
   public static ModelCache disabled() {
-    return new ModelCache(null);
+    return new ModelCache(null, null);
+  }
+
+  /** A cache held in this object only: nothing is written, and it is gone with the object. */
+  public static ModelCache inMemory() {
+    return new ModelCache(null, new ConcurrentHashMap<>());
+  }
+
+  /** Whether this cache keeps entries (on disk or in memory). */
+  public boolean enabled() {
+    return directory != null || memory != null;
+  }
+
+  /**
+   * A model trained or loaded by {@link #obtain}.
+   *
+   * @param key the cache key
+   * @param entry the parameters and the recorded cost of training them
+   * @param fromCache whether it was loaded rather than trained by this call
+   */
+  public record Obtained(String key, Entry entry, boolean fromCache) {}
+
+  /**
+   * The model of this kind trained with {@code recipe} on {@code training} without
+   * {@code leftOutRows}: loaded when the cache has it, otherwise trained with {@link Trainer} on
+   * this thread (its wall and CPU time recorded) and stored.
+   */
+  public Obtained obtain(String kind, Model model, TrainingRecipe recipe, Dataset training,
+      int[] leftOutRows) {
+    String key = key(kind, model, recipe, training, leftOutRows);
+    Optional<Entry> hit = load(key, model);
+    if (hit.isPresent()) {
+      return new Obtained(key, hit.get(), true);
+    }
+    Dataset data = leftOutRows.length == 0 ? training : training.without(leftOutRows);
+    long cpu0 = cpuNanos();
+    TrainingResult t = Trainer.train(model, data, recipe);
+    double cpu = (cpuNanos() - cpu0) * 1e-9;
+    Entry e = new Entry(t.parameters().toDoubleVector(), t.cost().seconds(), cpu,
+        t.cost().gradientEvaluations(), t.converged());
+    store(key, describe(kind, model, recipe, training, leftOutRows), e);
+    return new Obtained(key, e, false);
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** The current thread's CPU time, or the wall clock where the JVM cannot measure it. */
+  static long cpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime()
+        : System.nanoTime();
   }
 
   /** The directory, if enabled. */
@@ -172,6 +234,11 @@ public final class ModelCache {
 
   /** The cached entry for this key, if there is a valid one with the model's p. */
   public Optional<Entry> load(String key, Model model) {
+    if (memory != null) {
+      Entry e = memory.get(key);
+      return e != null && e.parameters.length == model.numParameters() ? Optional.of(e)
+          : Optional.empty();
+    }
     if (directory == null) {
       return Optional.empty();
     }
@@ -229,6 +296,10 @@ public final class ModelCache {
    * ignored: the cache only saves time.
    */
   public void store(String key, String description, Entry entry) {
+    if (memory != null) {
+      memory.put(key, entry);
+      return;
+    }
     if (directory == null) {
       return;
     }

@@ -75,10 +75,22 @@ public final class Utility {
     return meanCrossEntropy(toMatrix(logits), labels);
   }
 
-  static double[][] toMatrix(INDArray m) {
+  /**
+   * An n &times; k matrix of any floating type as {@code double[n][k]}, copied in one bulk
+   * transfer. (ND4J's {@code toDoubleMatrix} makes a row view per row: measured 0.5 s for the
+   * 24 324 &times; 41 logits of the canary task, against a few milliseconds here.)
+   */
+  public static double[][] toMatrix(INDArray m) {
     InvalidInputException.check(m != null && m.rank() == 2, "array (%s) must be a matrix",
         m == null ? "null" : "rank " + m.rank());
-    return m.castTo(DataType.DOUBLE).toDoubleMatrix();
+    int rows = (int) m.rows();
+    int cols = (int) m.columns();
+    double[] flat = m.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[][] out = new double[rows][];
+    for (int i = 0; i < rows; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * cols, (i + 1) * cols);
+    }
+    return out;
   }
 
   private static void check(double[][] logits, int[] labels) {

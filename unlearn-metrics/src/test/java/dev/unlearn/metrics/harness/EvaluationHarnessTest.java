@@ -298,8 +298,20 @@ class EvaluationHarnessTest {
 
   @Test
   void badConfigurationFailsFast() {
-    assertThatThrownBy(() -> EvaluationHarness.builder(MODEL, train, test).models(1))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("models (1) must be >= 2");
+    assertThatThrownBy(() -> EvaluationHarness.builder(MODEL, train, test).models(0))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("models (0) must be >= 1");
+    assertThatThrownBy(() -> harness(LBFGS, 1, 0).models(1).build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("models (1) must be >= 2 when the forgetting quality is computed");
+    assertThatThrownBy(() -> harness(LBFGS, 1, 0).scorer(Scorer.of(List.of("klTest"),
+        t -> new double[1]))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("scorer name klTest must differ");
+    assertThatThrownBy(() -> harness(LBFGS, 1, 0).variant("finetune", Unlearners.forName(
+        "finetune"), Map.of(), null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("finetune must not be given twice");
+    assertThatThrownBy(() -> harness(LBFGS, 1, 0).original(org.nd4j.linalg.factory.Nd4j
+        .zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 5))).isInstanceOf(
+        InvalidInputException.class).hasMessageContaining("original parameters shape ([5])");
     assertThatThrownBy(() -> harness(LBFGS, 1, 0).forgetRows().build())
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> harness(LBFGS, 1, 0).forgetRows(0, 0).build())
@@ -311,6 +323,80 @@ class EvaluationHarnessTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("epochs (-3)");
     assertThatThrownBy(() -> harness(LBFGS, 1, 0).threads(0))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("threads (0)");
+  }
+
+  @Test
+  void aTaskWithItsOwnScorersVariantsAndStartsMatchesRunsByHand() {
+    // The canary task's use of the harness: N = 1, no forgetting quality, a given original, a
+    // scorer, the same unlearner under two labels (one starting from a given point), seeds of
+    // index 2. Oracle: the same runs made here with the public seed rules.
+    INDArray original = Trainer.train(MODEL, train, ADAM.withSeed(99)).parameters();
+    INDArray start = original.add(0.05);
+    Scorer norm = Scorer.of(List.of("norm", "first"), t -> new double[] {
+        t.norm2Number().doubleValue(), t.getDouble(0)});
+    Map<String, INDArray> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    Unlearner finetune = Unlearners.forName("finetune");
+    EvaluationReport r = EvaluationHarness.builder(MODEL, train, test).forgetRows(forget)
+        .recipe(ADAM).models(1).forgettingQuality(false).timeRatios(false).original(original)
+        .firstRun(2).seed(HARNESS_SEED).scorer(norm).progress(null)
+        .variant("ft-1", finetune, Map.of("epochs", 1), null)
+        .variant("ft-3", finetune, Map.of("epochs", 3), start)
+        .onResult((label, run, theta) -> seen.put(label + "#" + run, theta.dup())).build().run();
+    long s = EvaluationHarness.unlearningSeed(HARNESS_SEED, 2);
+    INDArray byHand1 = finetune.unlearn(UnlearningRequest.builder(MODEL, original, train)
+        .forgetRows(forget).recipe(ADAM).hyperparameters(Map.of("epochs", 1)).seed(s).build())
+        .parameters();
+    INDArray byHand3 = finetune.unlearn(UnlearningRequest.builder(MODEL, start, train)
+        .forgetRows(forget).recipe(ADAM).hyperparameters(Map.of("epochs", 3)).seed(s).build())
+        .parameters();
+    INDArray retrained = Trainer.train(MODEL, train.without(forget),
+        ADAM.withSeed(EvaluationHarness.retrainSeed(HARNESS_SEED, 2))).parameters();
+    assertThat(seen.keySet()).containsExactlyInAnyOrder("ft-1#0", "ft-3#0");
+    assertThat(seen.get("ft-1#0").toDoubleVector()).isEqualTo(byHand1.toDoubleVector());
+    assertThat(seen.get("ft-3#0").toDoubleVector()).isEqualTo(byHand3.toDoubleVector());
+    assertThat(r.methods()).extracting(MethodReport::name).containsExactly("ft-1", "ft-3");
+    MethodReport one = r.method("ft-1").orElseThrow();
+    MethodReport three = r.method("ft-3").orElseThrow();
+    assertThat(one.ok()).as(one.message()).isTrue();
+    assertThat(one.hyperparameters()).containsEntry("epochs", 1);
+    assertThat(three.hyperparameters()).containsEntry("epochs", 3);
+    assertThat(one.spread().get("norm").mean()).isEqualTo(byHand1.norm2Number().doubleValue());
+    assertThat(three.spread().get("norm").mean()).isEqualTo(byHand3.norm2Number().doubleValue());
+    assertThat(three.spread().get("first").mean()).isEqualTo(byHand3.getDouble(0));
+    assertThat(r.original().extra("norm")).isEqualTo(original.norm2Number().doubleValue());
+    assertThat(r.reference().extra("norm")).isEqualTo(retrained.norm2Number().doubleValue());
+    Tolerance.of(1e-12, 1e-7).assertClose(r.original().klTest(), klByHand(retrained, original,
+        test));
+    Tolerance.of(1e-12, 1e-7).assertClose(r.original().klForget(), klByHand(retrained, original,
+        train.rows(forget)));
+    assertThat(r.original().klTest()).isGreaterThan(1e-6);
+    assertThat(r.reference().klTest()).isZero();
+    Tolerance.forType(MODEL.dataType()).assertClose(r.reference().testAccuracy(),
+        accuracy(retrained, test));
+    // Movement is measured from each variant's own start.
+    double moved = byHand3.sub(start).norm2Number().doubleValue()
+        / start.norm2Number().doubleValue();
+    Tolerance.of(1e-12, 1e-12).assertClose(three.spread().get("parameterMovement").mean(), moved);
+    assertThat(one.forgetting()).isNull();
+    assertThat(one.scores().forgettingQuality()).isNaN();
+    assertThat(one.cost().timeRatio()).isNaN();
+    assertThat(one.spread()).doesNotContainKey("forgettingQuality");
+    assertThat(r.timings().originalFromCache()).isFalse();
+  }
+
+  @Test
+  void anInMemoryCacheTrainsEachModelOnceAcrossRuns() {
+    ModelCache cache = ModelCache.inMemory();
+    EvaluationReport first = harness(ADAM, 1, HARNESS_SEED).cache(cache).build().run();
+    EvaluationReport second = harness(ADAM, 1, HARNESS_SEED).cache(cache).build().run();
+    assertThat(first.timings().retrainedTrained()).isEqualTo(3);
+    assertThat(second.timings().retrainedLoaded()).isEqualTo(3);
+    assertThat(second.timings().originalFromCache()).isTrue();
+    assertThat(second.reference()).isEqualTo(first.reference());
+    assertThat(second.method("finetune").orElseThrow().scores())
+        .isEqualTo(first.method("finetune").orElseThrow().scores());
+    assertThat(ModelCache.disabled().enabled()).isFalse();
+    assertThat(cache.enabled()).isTrue();
   }
 
   @Test
