@@ -67,9 +67,22 @@ public interface Model {
   /** The logits, n &times; k, of the given features (n &times; d). */
   INDArray logits(INDArray theta, INDArray features);
 
-  /** Whether {@link ModelPoint#hessianVectorProduct} is exact (false for finite-difference adapters). */
+  /**
+   * What this model can compute (see {@link Capability}). The default, every capability, suits a
+   * model that implements every method of this interface and of {@link ModelPoint} exactly, as the
+   * library's own families do. A model that offers less must say so here: unlearners that need a
+   * missing capability are then skipped with the reason instead of failing at run time.
+   */
+  default java.util.Set<Capability> capabilities() {
+    return java.util.EnumSet.allOf(Capability.class);
+  }
+
+  /**
+   * Whether {@link ModelPoint#hessianVectorProduct} is exact (false for finite-difference adapters):
+   * whether {@link #capabilities()} contains {@link Capability#EXACT_HESSIAN}.
+   */
   default boolean hasExactHessian() {
-    return true;
+    return capabilities().contains(Capability.EXACT_HESSIAN);
   }
 
   /** The objective L(&theta;) on the batch. */

@@ -55,7 +55,7 @@ class ScoreboardPluginsTest {
         public String name() { return "nan-theta"; }
         public String description() { return "returns NaN parameters"; }
         public List<Hyperparameter<?>> hyperparameters() { return List.of(); }
-        public boolean supports(Model model) { return true; }
+        public boolean accepts(Model model) { return true; }
         public UnlearningResult unlearn(UnlearningRequest r) {
           return UnlearningResult.of(r.parameters().dup().assign(Double.NaN),
               new Cost(1, 0, 0, 0, -1));

@@ -100,6 +100,45 @@ public final class FiniteDifferenceHvpModel implements Model {
     return inner.logits(theta, features);
   }
 
+  /**
+   * The central difference {@code (f(θ + εv) − f(θ − εv)) / (2ε)} of a vector function f of θ, for
+   * v of shape p, p &times; 1 or p &times; r (column by column; the result has v's row count and
+   * f's output length as rows), with {@code ε = cbrt(machine eps) max(1, ‖θ‖) / ‖v‖}; a zero column
+   * gives a zero column. Shared by this adapter (f = the gradient: an HVP) and {@link
+   * AbstractModel} (f = the logits: a Jacobian-vector product).
+   */
+  static INDArray centralDifference(int p, DataType type, INDArray theta, INDArray v,
+      java.util.function.Function<INDArray, INDArray> f) {
+    boolean ok = v != null && (v.rank() == 1 && v.length() == p || v.rank() == 2 && v.rows() == p);
+    InvalidInputException.check(ok, "v shape (%s) must be [%d] or [%d, r]",
+        v == null ? "null" : Arrays.toString(v.shape()), p, p);
+    double base = Math.cbrt(machineEpsilon(type)) * Math.max(1.0, theta.norm2Number().doubleValue());
+    INDArray block = v.rank() == 1 ? v.reshape(new long[] {p, 1}) : v;
+    INDArray out = null;
+    for (int j = 0; j < block.columns(); j++) {
+      INDArray col = block.get(NDArrayIndex.all(), NDArrayIndex.point(j)).reshape(new long[] {p})
+          .castTo(type);
+      double norm = col.norm2Number().doubleValue();
+      INDArray d;
+      if (norm == 0) {
+        d = null;
+      } else {
+        double eps = base / norm;
+        INDArray fp = f.apply(theta.add(col.mul(eps)));
+        INDArray fm = f.apply(theta.sub(col.mul(eps)));
+        d = fp.subi(fm).divi(2 * eps).reshape(new long[] {fp.length()});
+      }
+      if (out == null) {
+        long m = d != null ? d.length() : f.apply(theta).length();
+        out = Nd4j.create(type, m, block.columns());
+      }
+      if (d != null) {
+        out.get(NDArrayIndex.all(), NDArrayIndex.point(j)).assign(d);
+      }
+    }
+    return v.rank() == 1 ? out.reshape(new long[] {out.rows()}) : out;
+  }
+
   /** Machine epsilon of a data type (2^-52 for float64, 2^-23 for float32). */
   static double machineEpsilon(DataType type) {
     return type == DataType.FLOAT ? Math.ulp(1.0f) : Math.ulp(1.0);
@@ -149,27 +188,8 @@ public final class FiniteDifferenceHvpModel implements Model {
 
     @Override
     public INDArray hessianVectorProduct(INDArray v) {
-      int p = numParameters();
-      boolean ok = v != null && (v.rank() == 1 && v.length() == p || v.rank() == 2 && v.rows() == p);
-      InvalidInputException.check(ok, "v shape (%s) must be [%d] or [%d, r]",
-          v == null ? "null" : Arrays.toString(v.shape()), p, p);
-      DataType type = dataType();
-      INDArray theta = at.parameters();
-      double base = Math.cbrt(machineEpsilon(type)) * Math.max(1.0, theta.norm2Number().doubleValue());
-      INDArray block = v.rank() == 1 ? v.reshape(new long[] {p, 1}) : v;
-      INDArray out = Nd4j.create(type, p, block.columns());
-      for (int j = 0; j < block.columns(); j++) {
-        INDArray col = block.get(NDArrayIndex.all(), NDArrayIndex.point(j)).reshape(new long[] {p}).castTo(type);
-        double norm = col.norm2Number().doubleValue();
-        if (norm == 0) {
-          continue;
-        }
-        double eps = base / norm;
-        INDArray gp = inner.gradient(theta.add(col.mul(eps)), at.data());
-        INDArray gm = inner.gradient(theta.sub(col.mul(eps)), at.data());
-        out.get(NDArrayIndex.all(), NDArrayIndex.point(j)).assign(gp.subi(gm).divi(2 * eps));
-      }
-      return v.rank() == 1 ? out.reshape(new long[] {p}) : out;
+      return centralDifference(numParameters(), dataType(), at.parameters(), v,
+          t -> inner.gradient(t, at.data()));
     }
 
     @Override

@@ -67,9 +67,11 @@ public abstract class AbstractUnlearner implements Unlearner {
   @Override
   public final UnlearningResult unlearn(UnlearningRequest request) {
     Objects.requireNonNull(request, "request");
-    InvalidInputException.check(supports(request.model()),
-        "unlearner %s does not support model %s", name, request.model().name());
     HyperparameterValues values = request.hyperparameters(hyperparameters);
+    Optional<String> unsupported = unsupportedReason(request.model(), values.asMap());
+    if (unsupported.isPresent()) {
+      throw new InvalidInputException("unlearner " + unsupported.get());
+    }
     RunMonitor monitor = RunMonitor.of(request);
     Cost.Meter meter = new Cost.Meter(request.training().size(), monitor);
     Outcome out;

@@ -1,5 +1,9 @@
 package dev.unlearn.core.unlearner;
 
+import java.util.Set;
+import java.util.Map;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
@@ -31,6 +35,11 @@ public final class ScrubUnlearner extends AbstractUnlearner {
   public ScrubUnlearner() {
     super("scrub", "teacher-student distillation: max KL on forget, min CE + KL on retain (SCRUB)",
         EPOCHS, MAX_EPOCHS, KL_WEIGHT, LR, BATCH);
+  }
+
+  @Override
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    return EnumSet.of(Capability.BACKPROPAGATE);
   }
 
   @Override

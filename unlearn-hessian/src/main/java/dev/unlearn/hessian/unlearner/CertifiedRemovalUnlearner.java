@@ -1,5 +1,8 @@
 package dev.unlearn.hessian.unlearner;
 
+import java.util.Set;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Certificate;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
@@ -63,8 +66,14 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
         SIGMA, EPSILON, C, NOISE_SEED, SPENT, SOLVER, TOLERANCE);
   }
 
+  /** The certificate's bound holds for the exact Hessian of L2-regularised logistic regression. */
   @Override
-  public boolean supports(Model model) {
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    return EnumSet.of(Capability.HESSIAN_VECTOR_PRODUCT, Capability.EXACT_HESSIAN);
+  }
+
+  @Override
+  public boolean accepts(Model model) {
     return model instanceof LogisticRegression;
   }
 

@@ -1,5 +1,8 @@
 package dev.unlearn.hessian.unlearner;
 
+import java.util.Set;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
@@ -39,6 +42,11 @@ public final class FisherForgettingUnlearner extends AbstractUnlearner {
         + "optionally after the Fisher-removal step (Golatkar et al. 2020; Gu et al. 2024)",
         NEWTON_TERM, FisherRemovalUnlearner.STEP_SIZE, FisherRemovalUnlearner.FISHER_DAMPING,
         FisherRemovalUnlearner.FISHER_SAMPLES, NOISE_VARIANCE, VARIANT);
+  }
+
+  @Override
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    return EnumSet.of(Capability.PER_EXAMPLE_GRADIENTS);
   }
 
   @Override

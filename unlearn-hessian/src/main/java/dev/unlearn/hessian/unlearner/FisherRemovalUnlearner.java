@@ -1,5 +1,8 @@
 package dev.unlearn.hessian.unlearner;
 
+import java.util.Set;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
@@ -40,6 +43,11 @@ public final class FisherRemovalUnlearner extends AbstractUnlearner {
     super("fisher-removal", "Newton step with the damped empirical Fisher of the retain set, "
         + "inverted exactly by Woodbury (Gu et al. 2024)", STEP_SIZE, FISHER_DAMPING,
         FISHER_SAMPLES);
+  }
+
+  @Override
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    return EnumSet.of(Capability.PER_EXAMPLE_GRADIENTS);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.unlearn.hessian.unlearner;
 
+import java.util.Set;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
@@ -85,6 +88,18 @@ public final class NewtonUnlearner extends AbstractUnlearner {
     super("newton", "damped Newton steps on the retain objective (influence removal, Koh & Liang "
         + "2017) with a selectable curvature and inverse solver", CURVATURE, SOLVER, DAMPING, STEPS,
         TOLERANCE, MAX_ITERATIONS, RANK, LISSA_BATCH, LISSA_ITERATIONS, LISSA_SCALE);
+  }
+
+  /** The capability the chosen curvature needs (ggn: Gauss-Newton; hessian: HVP; fisher, diagonal: per-example gradients). */
+  @Override
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    String curvature = HyperparameterValues.resolve(hyperparameters(), hyperparameters)
+        .get(CURVATURE);
+    return EnumSet.of(switch (curvature) {
+      case "hessian" -> Capability.HESSIAN_VECTOR_PRODUCT;
+      case "ggn" -> Capability.GAUSS_NEWTON;
+      default -> Capability.PER_EXAMPLE_GRADIENTS;
+    });
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.unlearn.hessian.unlearner;
 
+import java.util.Set;
+import java.util.EnumSet;
+import dev.unlearn.api.Capability;
 import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Hyperparameter;
@@ -34,6 +37,11 @@ public final class SsdUnlearner extends AbstractUnlearner {
   public SsdUnlearner() {
     super("ssd", "selective synaptic dampening of parameters that matter much more to the forget "
         + "set than to the training set (Foster et al. 2023)", ALPHA, LAMBDA, REFERENCE);
+  }
+
+  @Override
+  public Set<Capability> requirements(Map<String, ?> hyperparameters) {
+    return EnumSet.of(Capability.PER_EXAMPLE_GRADIENTS);
   }
 
   @Override

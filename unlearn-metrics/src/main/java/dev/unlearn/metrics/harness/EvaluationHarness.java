@@ -226,7 +226,7 @@ public final class EvaluationHarness {
       double retrainMeanSeconds = recordedSeconds / retrainedDistinct.size();
       double retrainMeanCpu = recordedCpu / retrainedDistinct.size();
       boolean retrainRuns = methods.stream()
-          .anyMatch(m -> m.unlearner.name().equals("retrain") && m.unlearner.supports(model));
+          .anyMatch(m -> m.unlearner.name().equals("retrain") && unsupported(m).isEmpty());
       if (!timeRatios) {
         retrainMeanSeconds = Double.NaN;
         retrainMeanCpu = Double.NaN;
@@ -251,7 +251,7 @@ public final class EvaluationHarness {
       long t2 = System.nanoTime();
       List<Method> supported = new ArrayList<>();
       for (Method m : methods) {
-        if (m.unlearner.supports(model)) {
+        if (unsupported(m).isEmpty()) {
           supported.add(m);
         }
       }
@@ -298,9 +298,10 @@ public final class EvaluationHarness {
         Unlearner u = m.unlearner;
         Map<String, Object> hp = HyperparameterValues.resolve(u.hyperparameters(),
             hyperparameters.getOrDefault(m.label, Map.of())).asMap();
-        if (!u.supports(model)) {
-          reports.add(new MethodReport(m.label, hp, MethodReport.Status.UNSUPPORTED,
-              "does not support " + model.name(), null, null, null));
+        java.util.Optional<String> why = unsupported(m);
+        if (why.isPresent()) {
+          reports.add(new MethodReport(m.label, hp, MethodReport.Status.UNSUPPORTED, why.get(),
+              null, null, null));
           continue;
         }
         List<Run> mine = runs.subList(k, k + numModels);
@@ -339,6 +340,11 @@ public final class EvaluationHarness {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Why a method cannot run on the model with its hyperparameters (computed once per use). */
+  private java.util.Optional<String> unsupported(Method m) {
+    return m.unlearner.unsupportedReason(model, hyperparameters.getOrDefault(m.label, Map.of()));
   }
 
   private long attackSeed(int i) {
