@@ -59,6 +59,8 @@ public final class Scoreboard implements Callable<Integer> {
   static final int LOGISTIC_MODELS = 16;
   /** The default N of the MLP. */
   static final int MLP_MODELS = 8;
+  /** The default N of the DL4J CNN. */
+  static final int DL4J_MODELS = 8;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -70,7 +72,8 @@ public final class Scoreboard implements Callable<Integer> {
   RunOptions run = new RunOptions();
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "all",
-      description = "logistic, mlp or all (default: ${DEFAULT-VALUE})")
+      description = "logistic, mlp, dl4j-cnn (a Deeplearning4j CNN on 8 x 8 images, through "
+          + "unlearn-dl4j) or all (logistic and mlp) (default: ${DEFAULT-VALUE})")
   String model;
 
   @Option(names = "--models", paramLabel = "N", description = "unlearning runs per method and "
@@ -97,8 +100,8 @@ public final class Scoreboard implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    InvalidInputException.check(List.of("logistic", "mlp", "all").contains(model),
-        "--model (%s) must be one of logistic, mlp, all", model);
+    InvalidInputException.check(List.of("logistic", "mlp", "dl4j-cnn", "all").contains(model),
+        "--model (%s) must be one of logistic, mlp, dl4j-cnn, all", model);
     InvalidInputException.check(numModels == null || (numModels >= 2 && numModels <= 100_000),
         "--models (%s) must be an integer >= 2", numModels);
     run.check();
@@ -122,6 +125,12 @@ public final class Scoreboard implements Callable<Integer> {
           "MLP %d-128-%d tanh (Adam, 30 epochs, batch 64, lr 1e-3)", d, k),
           Mlp.of(Activation.TANH, d, 128, k).withL2(1e-3), TrainingRecipe.adam(30, 64, 1e-3, 0),
           MLP_MODELS);
+      case "dl4j-cnn" -> {
+        InvalidInputException.check(d == DigitsCnn.PIXELS, "--model dl4j-cnn needs %d features "
+            + "(8 x 8 images, as the digits); the data have %d", DigitsCnn.PIXELS, d);
+        yield new Family("dl4j-cnn", DigitsCnn.DESCRIPTION, DigitsCnn.model(k),
+            DigitsCnn.RECIPE, DL4J_MODELS);
+      }
       default -> throw new InvalidInputException("unknown model " + name);
     };
   }

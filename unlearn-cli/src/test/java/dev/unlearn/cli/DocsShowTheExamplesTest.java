@@ -79,4 +79,11 @@ class DocsShowTheExamplesTest {
       assertThat(p.resolve("verify.groovy")).as(p + " checks its test count").exists();
     }
   }
+
+  @Test
+  void ownModelPageShowsTheOwnModelExampleProject() throws Exception {
+    assertShows("own-model.md", "own-model", "src/main/java/example/OwnModels.java",
+        "src/main/java/example/SoftmaxRegression.java",
+        "src/test/java/example/SoftmaxRegressionContractTest.java");
+  }
 }
