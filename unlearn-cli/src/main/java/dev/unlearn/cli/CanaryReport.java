@@ -116,6 +116,9 @@ final class CanaryReport {
           cells.add(r.failure() != null ? "FAILED" : String.format(Locale.ROOT, "%s / %.3f",
               exposure(r.exposure(), r.saturated()), r.testPerplexity()));
         }
+        while (cells.size() < h.size()) { // rounds that did not run (every method had failed)
+          cells.add("–");
+        }
         row(b, cells);
       }
     }

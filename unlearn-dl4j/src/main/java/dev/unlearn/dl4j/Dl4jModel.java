@@ -129,6 +129,9 @@ public final class Dl4jModel extends AbstractModel {
     InvalidInputException.check(ol.getLossFn() instanceof LossMCXENT,
         "output layer %d loss (%s) must be MCXENT or NEGATIVELOGLIKELIHOOD", last, ol.getLossFn());
     InvalidInputException.check(ol.hasBias(), "output layer %d must have a bias", last);
+    InvalidInputException.check(((LossMCXENT) ol.getLossFn()).getWeights() == null,
+        "output layer %d loss has class weights; the library's objective is the unweighted mean "
+            + "cross-entropy: remove them", last);
     for (int i = 0; i < last; i++) {
       Layer l = confs.get(i).getLayer();
       boolean ok = l.getClass() == DenseLayer.class || l.getClass() == ConvolutionLayer.class
@@ -182,7 +185,9 @@ public final class Dl4jModel extends AbstractModel {
       return (int) (f.getInputHeight() * f.getInputWidth() * f.getNumChannels());
     }
     Layer first = conf.getConf(0).getLayer();
-    if (first instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f && pp == null) {
+    boolean spatial = first instanceof ConvolutionLayer || first instanceof SubsamplingLayer;
+    if (first instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f && pp == null
+        && !spatial) {
       return (int) f.getNIn();
     }
     throw new InvalidInputException("the network's input (layer 0: " + describe(first)
@@ -199,7 +204,8 @@ public final class Dl4jModel extends AbstractModel {
         continue;
       }
       double w = coefficient(i, l, "weights", b.getRegularization());
-      double bias = coefficient(i, l, "biases", b.getRegularizationBias());
+      boolean hasBias = network.getLayer(i).paramTable().containsKey("b");
+      double bias = hasBias ? coefficient(i, l, "biases", b.getRegularizationBias()) : w;
       InvalidInputException.check(w == bias, "layer %d (%s) has L2 %s on weights and %s on "
           + "biases; the library's objective penalises every parameter alike: set "
           + ".l2(c).l2Bias(c) with one c, or remove the L2 and use Dl4jModel.of(net).withL2(c)",

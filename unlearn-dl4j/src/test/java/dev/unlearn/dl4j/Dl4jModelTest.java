@@ -206,6 +206,16 @@ class Dl4jModelTest {
     Model mapped = Dl4jModel.of(regularised(new NeuralNetConfiguration.Builder().l2(1e-3)
         .l2Bias(1e-3)));
     assertThat(mapped.l2()).isEqualTo(1e-3);
+    // A layer without a bias has nothing to compare its weights' L2 with.
+    MultiLayerConfiguration noBias = new NeuralNetConfiguration.Builder().seed(1)
+        .dataType(DataType.DOUBLE).l2(1e-3).l2Bias(1e-3).list()
+        .layer(new DenseLayer.Builder().nIn(4).nOut(5).hasBias(false).l2Bias(0).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build();
+    MultiLayerNetwork nb = new MultiLayerNetwork(noBias);
+    nb.init();
+    assertThat(Dl4jModel.of(nb).l2()).isEqualTo(1e-3);
     // DL4J's own score of the regularised network equals ours (its score: mean data loss + l2/2
     // |theta|^2); an independent check that the mapping is the same objective.
     MultiLayerNetwork net = regularised(new NeuralNetConfiguration.Builder().l2(1e-3).l2Bias(1e-3));
@@ -251,5 +261,26 @@ class Dl4jModelTest {
     reg.init();
     assertThatThrownBy(() -> Dl4jModel.of(reg)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("output layer 0 activation");
+    MultiLayerConfiguration weighted = new NeuralNetConfiguration.Builder().seed(1)
+        .dataType(DataType.DOUBLE).list()
+        .layer(new OutputLayer.Builder().lossFunction(new org.nd4j.linalg.lossfunctions.impl
+            .LossMCXENT(Nd4j.createFromArray(1.0, 2.0, 1.0))).nIn(4).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build();
+    MultiLayerNetwork w = new MultiLayerNetwork(weighted);
+    w.init();
+    assertThatThrownBy(() -> Dl4jModel.of(w)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("class weights");
+    MultiLayerConfiguration image = new NeuralNetConfiguration.Builder().seed(1)
+        .dataType(DataType.DOUBLE).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(2)
+            .build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 1)).build();
+    MultiLayerNetwork img = new MultiLayerNetwork(image);
+    img.init();
+    assertThatThrownBy(() -> Dl4jModel.of(img)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("must be flat rows");
   }
 }

@@ -184,11 +184,6 @@ public abstract class AbstractModel implements Model, Cloneable {
   }
 
   @Override
-  public boolean hasExactHessian() {
-    return false;
-  }
-
-  @Override
   public ModelPoint at(INDArray theta, Dataset data) {
     checkTheta(theta);
     InvalidInputException.check(data != null, "data must not be null");

@@ -90,6 +90,17 @@ public final class FiniteDifferenceHvpModel implements Model {
     return false;
   }
 
+  /** The wrapped model's capabilities, with an approximate (not exact) Hessian-vector product. */
+  @Override
+  public java.util.Set<dev.unlearn.api.Capability> capabilities() {
+    java.util.Set<dev.unlearn.api.Capability> c =
+        java.util.EnumSet.noneOf(dev.unlearn.api.Capability.class);
+    c.addAll(inner.capabilities());
+    c.remove(dev.unlearn.api.Capability.EXACT_HESSIAN);
+    c.add(dev.unlearn.api.Capability.HESSIAN_VECTOR_PRODUCT);
+    return c;
+  }
+
   @Override
   public ModelPoint at(INDArray theta, Dataset data) {
     return new Point(inner.at(theta, data));

@@ -101,6 +101,11 @@ class AbstractModelTest {
         Capability.PER_EXAMPLE_GRADIENTS, Capability.FLOAT64, Capability.BACKPROPAGATE,
         Capability.GAUSS_NEWTON));
     assertThat(plain.hasExactHessian()).isFalse();
+    // The finite-difference adapter keeps the wrapped model's capabilities, minus an exact Hessian.
+    assertThat(new FiniteDifferenceHvpModel(plain).capabilities())
+        .isEqualTo(plain.capabilities());
+    assertThat(new FiniteDifferenceHvpModel(EXACT).capabilities())
+        .doesNotContain(Capability.EXACT_HESSIAN).contains(Capability.GAUSS_NEWTON);
     assertThat(EXACT.hasExactHessian()).isTrue();
     ModelPoint at = plain.at(theta(), data());
     assertThatThrownBy(() -> at.backpropagate(Nd4j.zeros(DataType.DOUBLE, 30, 3)))

@@ -92,7 +92,7 @@ public final class ReportWriters {
     StringBuilder b = new StringBuilder();
     row(b, List.of("method", "example", "row", "epsilon", "points"));
     for (MethodReport m : r.methods()) {
-      if (!m.ok()) {
+      if (!m.ok() || m.forgetting() == null) { // no F computed: forgettingQuality(false)
         continue;
       }
       double[] eps = m.forgetting().epsilons();

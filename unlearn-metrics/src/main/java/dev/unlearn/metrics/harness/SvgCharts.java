@@ -26,7 +26,7 @@ public final class SvgCharts {
 
   /** The &epsilon; histograms, one panel per method. */
   public static String epsilonHistograms(EvaluationReport r) {
-    List<MethodReport> ok = okMethods(r);
+    List<MethodReport> ok = okMethods(r).stream().filter(m -> m.forgetting() != null).toList();
     int rows = Math.max(1, (ok.size() + COLUMNS - 1) / COLUMNS);
     int width = COLUMNS * PANEL_W + 20;
     int height = rows * PANEL_H + 50;
@@ -102,7 +102,9 @@ public final class SvgCharts {
         lo = Math.min(lo, t);
         hi = Math.max(hi, t);
       }
-      top = Math.max(top, m.scores().finalScore());
+      if (Double.isFinite(m.scores().finalScore())) {
+        top = Math.max(top, m.scores().finalScore());
+      }
     }
     double l0 = Math.floor(Math.log10(lo));
     double l1 = Math.ceil(Math.log10(hi));

@@ -385,6 +385,19 @@ class EvaluationHarnessTest {
   }
 
   @Test
+  void aResultListenerThatThrowsIsAFailedRowAndTheRunGoesOn() {
+    EvaluationReport r = harness(ADAM, 1, HARNESS_SEED).onResult((label, run, theta) -> {
+      if (label.equals("finetune")) {
+        throw new IllegalStateException("disk full");
+      }
+    }).build().run();
+    assertThat(r.method("finetune").orElseThrow().status()).isEqualTo(MethodReport.Status.FAILED);
+    assertThat(r.method("finetune").orElseThrow().message()).contains("the result listener failed")
+        .contains("disk full");
+    assertThat(r.method("retrain").orElseThrow().ok()).isTrue();
+  }
+
+  @Test
   void anInMemoryCacheTrainsEachModelOnceAcrossRuns() {
     ModelCache cache = ModelCache.inMemory();
     EvaluationReport first = harness(ADAM, 1, HARNESS_SEED).cache(cache).build().run();
