@@ -19,7 +19,12 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -33,9 +38,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
- * A Deeplearning4j {@link MultiLayerNetwork} as an unlearn {@link dev.unlearn.api.Model}: &theta; is
- * the network's flattened parameters ({@code net.params()}, in DL4J's order), and the objective is
- * the library's: mean softmax cross-entropy plus (&lambda;/2)&Vert;&theta;&Vert;&sup2;.
+ * A Deeplearning4j {@link MultiLayerNetwork} or {@link ComputationGraph} as an unlearn {@link
+ * dev.unlearn.api.Model}: &theta; is the network's flattened parameters ({@code net.params()}, in
+ * DL4J's order; where each parameter sits is read from DL4J by name), and the objective is the
+ * library's: mean softmax cross-entropy plus (&lambda;/2)&Vert;&theta;&Vert;&sup2;.
  *
  * <pre>{@code
  * MultiLayerNetwork net = ...;               // built and trained the way DL4J users do
@@ -77,28 +83,45 @@ import org.nd4j.linalg.schedule.FixedSchedule;
  */
 public final class Dl4jModel extends AbstractModel {
   private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
+  /** The name of the identity layer that ends a graph's body. */
+  private static final String BODY_OUTPUT = "unlearn-body-output";
 
-  private final MultiLayerConfiguration full;
-  private final MultiLayerConfiguration body;
+  /** A private copy of the layers before the output layer, used by one thread. */
+  private interface Body {
+    /** Sets the body's flat parameters (in the body network's own order). */
+    void setParams(INDArray bodyParams);
+
+    /** The activations that enter the output layer (before its pre-processor), inference mode. */
+    INDArray infer(INDArray x);
+
+    /** The same in training mode (deterministic here), keeping what backprop needs. */
+    INDArray forwardForBackprop(INDArray x);
+
+    /** The body's flat gradient for external errors at its output (after {@link #forwardForBackprop}). */
+    INDArray backprop(INDArray epsilon);
+  }
+
+  /** Where each parameter lives in θ (the network's flat order). */
+  private record Layout(int[] bodyFromTheta, int[] outputWeights, int[] outputBias) {}
+
+  private final java.util.function.Supplier<Body> bodyFactory;
   private final InputPreProcessor outputPreProcessor;
-  private final int bodyParams;
+  private final Layout layout;
   private final int outputInputs;
-  private final transient ThreadLocal<MultiLayerNetwork> bodies;
+  private final java.util.function.LongFunction<INDArray> initializer;
+  private final transient ThreadLocal<Body> bodies;
 
-  private Dl4jModel(String name, MultiLayerConfiguration full, MultiLayerConfiguration body,
-      InputPreProcessor outputPreProcessor, int numParameters, int numInputs, int numClasses,
-      int bodyParams, int outputInputs, DataType type, double l2) {
+  private Dl4jModel(String name, java.util.function.Supplier<Body> bodyFactory,
+      InputPreProcessor outputPreProcessor, Layout layout, int numParameters, int numInputs,
+      int numClasses, int outputInputs, java.util.function.LongFunction<INDArray> initializer,
+      DataType type, double l2) {
     super(name, numParameters, numInputs, numClasses, type, l2);
-    this.full = full;
-    this.body = body;
+    this.bodyFactory = bodyFactory;
     this.outputPreProcessor = outputPreProcessor;
-    this.bodyParams = bodyParams;
+    this.layout = layout;
     this.outputInputs = outputInputs;
-    this.bodies = body == null ? null : ThreadLocal.withInitial(() -> {
-      MultiLayerNetwork b = new MultiLayerNetwork(body.clone());
-      b.init();
-      return b;
-    });
+    this.initializer = initializer;
+    this.bodies = bodyFactory == null ? null : ThreadLocal.withInitial(bodyFactory);
   }
 
   /**
@@ -114,124 +137,304 @@ public final class Dl4jModel extends AbstractModel {
     InvalidInputException.check(network.getLayers() != null && network.params() != null,
         "network must be initialised (call init())");
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
-    DataType type = conf.getDataType();
-    InvalidInputException.check(type == DataType.DOUBLE || type == DataType.FLOAT,
-        "network data type (%s) must be DOUBLE or FLOAT", type);
+    DataType type = checkType(conf.getDataType());
     List<NeuralNetConfiguration> confs = conf.getConfs();
     int last = confs.size() - 1;
-    Layer out = confs.get(last).getLayer();
-    InvalidInputException.check(out instanceof OutputLayer,
-        "layer %d (%s) must be an OutputLayer with softmax activation: the model's objective is "
-            + "the softmax cross-entropy of its logits", last, describe(out));
-    OutputLayer ol = (OutputLayer) out;
-    InvalidInputException.check(ol.getActivationFn() instanceof ActivationSoftmax,
-        "output layer %d activation (%s) must be softmax", last, ol.getActivationFn());
-    InvalidInputException.check(ol.getLossFn() instanceof LossMCXENT,
-        "output layer %d loss (%s) must be MCXENT or NEGATIVELOGLIKELIHOOD", last, ol.getLossFn());
-    InvalidInputException.check(ol.hasBias(), "output layer %d must have a bias", last);
-    InvalidInputException.check(((LossMCXENT) ol.getLossFn()).getWeights() == null,
-        "output layer %d loss has class weights; the library's objective is the unweighted mean "
-            + "cross-entropy: remove them", last);
+    OutputLayer ol = checkOutput("layer " + last, confs.get(last).getLayer());
+    List<Param> layers = new ArrayList<>();
     for (int i = 0; i < last; i++) {
-      Layer l = confs.get(i).getLayer();
-      boolean ok = l.getClass() == DenseLayer.class || l.getClass() == ConvolutionLayer.class
-          || l.getClass() == SubsamplingLayer.class || l.getClass() == GlobalPoolingLayer.class
-          || l.getClass() == ActivationLayer.class || l.getClass() == DropoutLayer.class;
-      InvalidInputException.check(ok, "layer %d (%s) is not supported by Dl4jModel; supported: "
-          + "DenseLayer, ConvolutionLayer, SubsamplingLayer, GlobalPoolingLayer, ActivationLayer, "
-          + "DropoutLayer, then a softmax OutputLayer (a layer whose training forward pass is not "
-          + "a deterministic function of theta, such as BatchNormalization, cannot be "
-          + "differentiated here)", i, describe(l));
+      checkBody("layer " + i, confs.get(i).getLayer());
     }
-    double l2 = mapL2(confs, network);
-    // The private copy: no dropout, no weight noise, no regularisation (the objective's L2 is the
-    // library's), a no-op updater (never used: nothing here calls fit).
-    for (NeuralNetConfiguration c : confs) {
-      Layer l = c.getLayer();
-      l.setIDropout(null);
-      if (l instanceof BaseLayer b) {
-        b.setWeightNoise(null);
-        b.setRegularization(new ArrayList<>());
-        b.setRegularizationBias(new ArrayList<>());
-        b.setIUpdater(new NoOp());
-        b.setBiasUpdater(new NoOp());
-      }
+    for (int i = 0; i <= last; i++) {
+      layers.add(new Param("layer " + i, confs.get(i).getLayer(), network.getLayer(i)));
     }
-    MultiLayerConfiguration bodyConf = null;
-    int bodyParams = 0;
+    double l2 = mapL2(layers);
+    confs.forEach(Dl4jModel::strip);
+    MultiLayerNetwork full = new MultiLayerNetwork(conf.clone());
+    full.init();
+    MultiLayerConfiguration bodyConf;
+    MultiLayerNetwork body = null;
     if (last > 0) {
       bodyConf = conf.clone();
       bodyConf.getConfs().remove(last);
       bodyConf.getInputPreProcessors().remove(last);
-      MultiLayerNetwork probe = new MultiLayerNetwork(bodyConf.clone());
-      probe.init();
-      bodyParams = (int) probe.numParams();
+      body = new MultiLayerNetwork(bodyConf.clone());
+      body.init();
+    } else {
+      bodyConf = null;
     }
-    int nIn = (int) ol.getNIn();
-    int k = (int) ol.getNOut();
-    long p = network.numParams();
-    InvalidInputException.check(p == bodyParams + (long) nIn * k + k && p <= Integer.MAX_VALUE,
-        "network parameters (%d) must be the layers before the output (%d) plus the output "
-            + "layer's weights and bias (%d x %d + %d)", p, bodyParams, nIn, k, k);
-    int d = inputWidth(network, conf);
-    return new Dl4jModel(name(confs), conf, bodyConf, conf.getInputPreProcess(last), (int) p, d, k,
-        bodyParams, nIn, type, l2);
+    Layout layout = layout(full.numParams(), full::setParams, full::getParam,
+        body == null ? 0 : body.numParams(), body == null ? null : body::setParams,
+        body == null ? null : body::getParam,
+        body == null ? java.util.Set.of() : body.paramTable().keySet(), String.valueOf(last), type);
+    java.util.function.Supplier<Body> factory = bodyConf == null ? null : () -> {
+      MultiLayerNetwork b = new MultiLayerNetwork(bodyConf.clone());
+      b.init();
+      return new MlnBody(b);
+    };
+    java.util.function.LongFunction<INDArray> init = seed -> {
+      MultiLayerConfiguration c = conf.clone();
+      for (NeuralNetConfiguration n : c.getConfs()) {
+        n.setSeed(seed);
+      }
+      MultiLayerNetwork net = new MultiLayerNetwork(c);
+      net.init();
+      return net.params().dup();
+    };
+    int d = inputWidth(conf.getInputPreProcess(0), confs.get(0).getLayer());
+    return new Dl4jModel(name(confs.stream().map(NeuralNetConfiguration::getLayer).toList()),
+        factory, conf.getInputPreProcess(last), layout, (int) full.numParams(), d,
+        (int) ol.getNOut(), (int) ol.getNIn(), init, type, l2);
+  }
+
+  /**
+   * The model of a {@link ComputationGraph} with one input and one output, the output an
+   * {@link OutputLayer} with softmax fed by one vertex; the other vertices are layers of the kinds
+   * {@link #of(MultiLayerNetwork)} accepts, or parameter-free vertices (merge, element-wise,
+   * subset, ...). The graph is not modified.
+   */
+  public static Dl4jModel of(ComputationGraph graph) {
+    InvalidInputException.check(graph != null, "graph must not be null");
+    InvalidInputException.check(graph.getVertices() != null && graph.params() != null,
+        "graph must be initialised (call init())");
+    ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+    DataType type = checkType(conf.getDataType());
+    InvalidInputException.check(conf.getNetworkInputs().size() == 1
+        && conf.getNetworkOutputs().size() == 1, "graph inputs %s and outputs %s must be one "
+            + "each", conf.getNetworkInputs(), conf.getNetworkOutputs());
+    String input = conf.getNetworkInputs().get(0);
+    String outName = conf.getNetworkOutputs().get(0);
+    GraphVertex outVertex = conf.getVertices().get(outName);
+    InvalidInputException.check(outVertex instanceof LayerVertex,
+        "output vertex \"%s\" must be an OutputLayer with softmax activation", outName);
+    OutputLayer ol = checkOutput("vertex \"" + outName + "\"",
+        ((LayerVertex) outVertex).getLayerConf().getLayer());
+    List<String> outInputs = conf.getVertexInputs().get(outName);
+    InvalidInputException.check(outInputs.size() == 1, "output vertex \"%s\" inputs %s must be "
+        + "one vertex", outName, outInputs);
+    String inName = outInputs.get(0);
+    List<Param> layers = new ArrayList<>();
+    List<Layer> ordered = new ArrayList<>();
+    for (int idx : graph.topologicalSortOrder()) {
+      String v = graph.getVertices()[idx].getVertexName();
+      GraphVertex gv = conf.getVertices().get(v);
+      if (gv instanceof LayerVertex lv) {
+        Layer l = lv.getLayerConf().getLayer();
+        if (!v.equals(outName)) {
+          checkBody("vertex \"" + v + "\"", l);
+        }
+        layers.add(new Param("vertex \"" + v + "\"", l, graph.getLayer(v)));
+        ordered.add(l);
+      } else if (gv != null) {
+        InvalidInputException.check(gv.numParams(false) == 0, "vertex \"%s\" (%s) has "
+            + "parameters and is not supported", v, gv.getClass().getSimpleName());
+      }
+    }
+    double l2 = mapL2(layers);
+    for (GraphVertex gv : conf.getVertices().values()) {
+      if (gv instanceof LayerVertex lv) {
+        strip(lv.getLayerConf());
+      }
+    }
+    ComputationGraph full = new ComputationGraph(conf.clone());
+    full.init();
+    ComputationGraphConfiguration bodyConf = null;
+    ComputationGraph body = null;
+    if (!inName.equals(input)) {
+      // The body ends in an identity layer after the output layer's input: DL4J sets external
+      // errors only on layer vertices, and the input may be a merge or another vertex.
+      bodyConf = new TransferLearning.GraphBuilder(full).removeVertexAndConnections(outName)
+          .addLayer(BODY_OUTPUT, new ActivationLayer.Builder()
+              .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), inName)
+          .setOutputs(BODY_OUTPUT).build().getConfiguration().clone();
+      bodyConf.setDataType(type);
+      body = new ComputationGraph(bodyConf.clone());
+      body.init();
+    }
+    ComputationGraph b0 = body;
+    Layout layout = layout(full.numParams(), full::setParams, full::getParam,
+        b0 == null ? 0 : b0.numParams(), b0 == null ? null : b0::setParams,
+        b0 == null ? null : b0::getParam, b0 == null ? java.util.Set.of() : b0.paramTable().keySet(),
+        outName, type);
+    ComputationGraphConfiguration bc = bodyConf;
+    java.util.function.Supplier<Body> factory = bc == null ? null : () -> {
+      ComputationGraph g = new ComputationGraph(bc.clone());
+      g.init();
+      return new GraphBody(g, BODY_OUTPUT);
+    };
+    java.util.function.LongFunction<INDArray> init = seed -> {
+      ComputationGraphConfiguration c = conf.clone();
+      c.getDefaultConfiguration().setSeed(seed);
+      for (GraphVertex gv : c.getVertices().values()) {
+        if (gv instanceof LayerVertex lv) {
+          lv.getLayerConf().setSeed(seed);
+        }
+      }
+      ComputationGraph g = new ComputationGraph(c);
+      g.init();
+      return g.params().dup();
+    };
+    String first = conf.getVertexInputs().entrySet().stream()
+        .filter(e -> e.getValue().contains(input)).map(java.util.Map.Entry::getKey).findFirst()
+        .orElseThrow(() -> new InvalidInputException("graph input " + input + " feeds no vertex"));
+    GraphVertex fv = conf.getVertices().get(first);
+    InvalidInputException.check(fv instanceof LayerVertex, "vertex \"%s\" after the input must "
+        + "be a layer", first);
+    int d = inputWidth(((LayerVertex) fv).getPreProcessor(),
+        ((LayerVertex) fv).getLayerConf().getLayer());
+    return new Dl4jModel(name(ordered).replace("dl4j(", "dl4j-graph("), factory,
+        ((LayerVertex) outVertex).getPreProcessor(), layout, (int) full.numParams(), d,
+        (int) ol.getNOut(), (int) ol.getNIn(), init, type, l2);
+  }
+
+  private static DataType checkType(DataType type) {
+    InvalidInputException.check(type == DataType.DOUBLE || type == DataType.FLOAT,
+        "network data type (%s) must be DOUBLE or FLOAT", type);
+    return type;
+  }
+
+  private static OutputLayer checkOutput(String where, Layer out) {
+    InvalidInputException.check(out instanceof OutputLayer,
+        "%s (%s) must be an OutputLayer with softmax activation: the model's objective is the "
+            + "softmax cross-entropy of its logits", where, describe(out));
+    OutputLayer ol = (OutputLayer) out;
+    InvalidInputException.check(ol.getActivationFn() instanceof ActivationSoftmax,
+        "output %s activation (%s) must be softmax", where, ol.getActivationFn());
+    InvalidInputException.check(ol.getLossFn() instanceof LossMCXENT,
+        "output %s loss (%s) must be MCXENT or NEGATIVELOGLIKELIHOOD", where, ol.getLossFn());
+    InvalidInputException.check(ol.hasBias(), "output %s must have a bias", where);
+    InvalidInputException.check(((LossMCXENT) ol.getLossFn()).getWeights() == null,
+        "output %s loss has class weights; the library's objective is the unweighted mean "
+            + "cross-entropy: remove them", where);
+    return ol;
+  }
+
+  private static void checkBody(String where, Layer l) {
+    boolean ok = l.getClass() == DenseLayer.class || l.getClass() == ConvolutionLayer.class
+        || l.getClass() == SubsamplingLayer.class || l.getClass() == GlobalPoolingLayer.class
+        || l.getClass() == ActivationLayer.class || l.getClass() == DropoutLayer.class;
+    InvalidInputException.check(ok, "%s (%s) is not supported by Dl4jModel; supported: "
+        + "DenseLayer, ConvolutionLayer, SubsamplingLayer, GlobalPoolingLayer, ActivationLayer, "
+        + "DropoutLayer, then a softmax OutputLayer (a layer whose training forward pass is not "
+        + "a deterministic function of theta, such as BatchNormalization, cannot be "
+        + "differentiated here)", where, describe(l));
+  }
+
+  /**
+   * The private copy's layer: no dropout, no weight noise, no regularisation (the objective's L2 is
+   * the library's), a no-op updater (never used: nothing here calls fit).
+   */
+  private static void strip(NeuralNetConfiguration c) {
+    Layer l = c.getLayer();
+    l.setIDropout(null);
+    if (l instanceof BaseLayer b) {
+      b.setWeightNoise(null);
+      b.setRegularization(new ArrayList<>());
+      b.setRegularizationBias(new ArrayList<>());
+      b.setIUpdater(new NoOp());
+      b.setBiasUpdater(new NoOp());
+    }
+  }
+
+  /** A layer's configuration and its instance in the user's network (for its parameters). */
+  private record Param(String where, Layer conf, org.deeplearning4j.nn.api.Layer instance) {}
+
+  /**
+   * Where each parameter lives: every parameter of a network is set to its own index in θ
+   * (θ = 0, 1, ..., p − 1), and the body's and the output layer's parameter arrays, read back by
+   * name, say which θ entry each of their elements is. Independent of DL4J's flattening order.
+   */
+  private static Layout layout(long p, java.util.function.Consumer<INDArray> setFull,
+      java.util.function.Function<String, INDArray> getFull, long pb,
+      java.util.function.Consumer<INDArray> setBody,
+      java.util.function.Function<String, INDArray> getBody, java.util.Set<String> bodyKeys,
+      String out, DataType type) {
+    InvalidInputException.check(p <= (type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE),
+        "network parameters (%d) must be at most %d for %s", p,
+        type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE, type);
+    setFull.accept(Nd4j.arange(0, p).castTo(type).reshape(1, p));
+    int[] bodyFromTheta = new int[(int) pb];
+    if (pb > 0) {
+      setBody.accept(Nd4j.arange(0, pb).castTo(type).reshape(1, pb));
+      for (String key : bodyKeys) {
+        int[] inTheta = ints(getFull.apply(key));
+        int[] inBody = ints(getBody.apply(key));
+        for (int j = 0; j < inBody.length; j++) {
+          bodyFromTheta[inBody[j]] = inTheta[j];
+        }
+      }
+    }
+    int[] w = ints(getFull.apply(out + "_W"));
+    int[] b = ints(getFull.apply(out + "_b"));
+    InvalidInputException.check(pb + w.length + b.length == p, "network parameters (%d) must "
+        + "be the layers before the output (%d) plus the output layer's weights and bias (%d + "
+        + "%d)", p, pb, w.length, b.length);
+    return new Layout(bodyFromTheta, w, b);
+  }
+
+  /** The values of an index array (row-major), as ints. */
+  private static int[] ints(INDArray a) {
+    double[] v = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (int) v[i];
+    }
+    return out;
   }
 
   /** The width of a flat input row: from the first layer's nIn, or its pre-processor's shape. */
-  private static int inputWidth(MultiLayerNetwork network, MultiLayerConfiguration conf) {
-    InputPreProcessor pp = conf.getInputPreProcess(0);
+  private static int inputWidth(InputPreProcessor pp, Layer first) {
     if (pp instanceof org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor f) {
       return (int) (f.getInputHeight() * f.getInputWidth() * f.getNumChannels());
     }
-    Layer first = conf.getConf(0).getLayer();
     boolean spatial = first instanceof ConvolutionLayer || first instanceof SubsamplingLayer;
     if (first instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f && pp == null
         && !spatial) {
       return (int) f.getNIn();
     }
-    throw new InvalidInputException("the network's input (layer 0: " + describe(first)
+    throw new InvalidInputException("the network's input (" + describe(first)
         + ", pre-processor " + pp + ") must be flat rows: a feed-forward first layer, or "
         + "InputType.convolutionalFlat(h, w, c)");
   }
 
   /** λ from the network's regularisation, or a clear error where it cannot be mapped. */
-  private static double mapL2(List<NeuralNetConfiguration> confs, MultiLayerNetwork network) {
+  private static double mapL2(List<Param> layers) {
     Double lambda = null;
-    for (int i = 0; i < confs.size(); i++) {
-      Layer l = confs.get(i).getLayer();
-      if (!(l instanceof BaseLayer b) || network.getLayer(i).numParams() == 0) {
+    for (Param p : layers) {
+      if (!(p.conf() instanceof BaseLayer b) || p.instance().numParams() == 0) {
         continue;
       }
-      double w = coefficient(i, l, "weights", b.getRegularization());
-      boolean hasBias = network.getLayer(i).paramTable().containsKey("b");
-      double bias = hasBias ? coefficient(i, l, "biases", b.getRegularizationBias()) : w;
-      InvalidInputException.check(w == bias, "layer %d (%s) has L2 %s on weights and %s on "
+      double w = coefficient(p.where(), p.conf(), "weights", b.getRegularization());
+      boolean hasBias = p.instance().paramTable().containsKey("b");
+      double bias = hasBias ? coefficient(p.where(), p.conf(), "biases",
+          b.getRegularizationBias()) : w;
+      InvalidInputException.check(w == bias, "%s (%s) has L2 %s on weights and %s on "
           + "biases; the library's objective penalises every parameter alike: set "
           + ".l2(c).l2Bias(c) with one c, or remove the L2 and use Dl4jModel.of(net).withL2(c)",
-          i, describe(l), w, bias);
+          p.where(), describe(p.conf()), w, bias);
       if (lambda == null) {
         lambda = w;
       }
-      InvalidInputException.check(lambda == w, "layer %d (%s) has L2 %s where an earlier layer "
-          + "has %s; the library's objective has one coefficient for every parameter", i,
-          describe(l), w, lambda);
+      InvalidInputException.check(lambda == w, "%s (%s) has L2 %s where an earlier layer "
+          + "has %s; the library's objective has one coefficient for every parameter",
+          p.where(), describe(p.conf()), w, lambda);
     }
     return lambda == null ? 0 : lambda;
   }
 
-  private static double coefficient(int i, Layer l, String what, List<Regularization> regs) {
+  private static double coefficient(String where, Layer l, String what,
+      List<Regularization> regs) {
     if (regs == null || regs.isEmpty()) {
       return 0;
     }
     InvalidInputException.check(regs.size() == 1 && regs.get(0) instanceof L2Regularization,
-        "layer %d (%s) regularises its %s with %s; only L2 (DL4J's .l2) maps onto the library's "
-            + "objective (L1 and weight decay do not): remove it and use withL2", i, describe(l),
-        what, regs);
+        "%s (%s) regularises its %s with %s; only L2 (DL4J's .l2) maps onto the library's "
+            + "objective (L1 and weight decay do not): remove it and use withL2", where,
+        describe(l), what, regs);
     L2Regularization r = (L2Regularization) regs.get(0);
     InvalidInputException.check(r.getL2() instanceof FixedSchedule,
-        "layer %d (%s) has a scheduled L2 (%s); only a fixed coefficient maps onto the objective",
-        i, describe(l), r.getL2());
+        "%s (%s) has a scheduled L2 (%s); only a fixed coefficient maps onto the objective",
+        where, describe(l), r.getL2());
     return r.getL2().valueAt(0, 0);
   }
 
@@ -240,10 +443,9 @@ public final class Dl4jModel extends AbstractModel {
         : " \"" + l.getLayerName() + "\"");
   }
 
-  private static String name(List<NeuralNetConfiguration> confs) {
+  private static String name(List<Layer> layers) {
     List<String> parts = new ArrayList<>();
-    for (NeuralNetConfiguration c : confs) {
-      Layer l = c.getLayer();
+    for (Layer l : layers) {
       String s = l.getClass().getSimpleName().replace("Layer", "").toLowerCase(Locale.ROOT);
       if (l instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f && f.getNOut() > 0) {
         s += f.getNOut();
@@ -255,28 +457,23 @@ public final class Dl4jModel extends AbstractModel {
 
   @Override
   public INDArray initialParameters(long seed) {
-    MultiLayerConfiguration c = full.clone();
-    for (NeuralNetConfiguration n : c.getConfs()) {
-      n.setSeed(seed);
-    }
-    MultiLayerNetwork net = new MultiLayerNetwork(c);
-    net.init();
-    return net.params().dup().reshape(new long[] {numParameters()}).castTo(dataType());
+    return initializer.apply(seed).reshape(new long[] {numParameters()}).castTo(dataType());
   }
 
   @Override
   public INDArray logits(INDArray theta, INDArray features) {
+    double[] t = theta.castTo(DataType.DOUBLE).toDoubleVector();
     INDArray a = features.castTo(dataType());
     int n = (int) a.rows();
-    if (body != null) {
-      MultiLayerNetwork b = bodies.get();
-      b.setParams(bodyPart(theta));
-      a = b.output(a, false);
+    if (bodies != null) {
+      Body b = bodies.get();
+      b.setParams(gather(t, layout.bodyFromTheta()));
+      a = b.infer(a);
     }
     if (outputPreProcessor != null) {
       a = outputPreProcessor.preProcess(a, n, NO_WS);
     }
-    return a.mmul(weights(theta)).addiRowVector(bias(theta));
+    return a.mmul(weights(t)).addiRowVector(gather(t, layout.outputBias()));
   }
 
   @Override
@@ -286,8 +483,7 @@ public final class Dl4jModel extends AbstractModel {
     return backward(theta, batch.features(dataType()), z -> {
       INDArray p = z.dup();
       // a stable softmax: exp(z - max) / sum
-      INDArray max = p.max(1).reshape(n, 1);
-      p.subiColumnVector(max);
+      p.subiColumnVector(p.max(1).reshape(n, 1));
       org.nd4j.linalg.ops.transforms.Transforms.exp(p, false);
       p.diviColumnVector(p.sum(1).reshape(n, 1));
       return p.subi(y).divi(n);
@@ -302,60 +498,109 @@ public final class Dl4jModel extends AbstractModel {
   /**
    * One forward pass in training mode (deterministic: no dropout, no noise), U from the logits,
    * then the exact VJP: the output layer's by hand, the rest by DL4J's backprop with external
-   * errors.
+   * errors, each element written to its place in θ.
    */
   private INDArray backward(INDArray theta, INDArray x,
       java.util.function.UnaryOperator<INDArray> logitGradient) {
+    double[] t = theta.castTo(DataType.DOUBLE).toDoubleVector();
     int n = (int) x.rows();
     INDArray a = x;
-    MultiLayerNetwork b = null;
-    if (body != null) {
+    Body b = null;
+    if (bodies != null) {
       b = bodies.get();
-      b.setParams(bodyPart(theta));
-      b.setInput(x);
-      List<INDArray> acts = b.feedForward(true, false);
-      a = acts.get(acts.size() - 1);
+      b.setParams(gather(t, layout.bodyFromTheta()));
+      a = b.forwardForBackprop(x);
     }
     INDArray aOut = outputPreProcessor != null ? outputPreProcessor.preProcess(a, n, NO_WS) : a;
-    INDArray w = weights(theta);
-    INDArray z = aOut.mmul(w).addiRowVector(bias(theta));
+    INDArray w = weights(t);
+    INDArray z = aOut.mmul(w).addiRowVector(gather(t, layout.outputBias()));
     INDArray u = logitGradient.apply(z);
-    INDArray grad = Nd4j.create(dataType(), numParameters());
-    INDArray dW = aOut.transpose().mmul(u); // nIn x k
-    int wStart = bodyParams;
-    int wLen = outputInputs * numClasses();
-    grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(wStart, wStart + wLen))
-        .assign(dW.reshape('f', new long[] {wLen}));
-    grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(wStart + wLen, numParameters()))
-        .assign(u.sum(0));
+    double[] grad = new double[numParameters()];
+    scatter(aOut.transpose().mmul(u), layout.outputWeights(), grad); // dW, nIn x k row-major
+    scatter(u.sum(0), layout.outputBias(), grad);
     if (b != null) {
       INDArray da = u.mmul(w.transpose());
       if (outputPreProcessor != null) {
         da = outputPreProcessor.backprop(da, n, NO_WS);
       }
-      Pair<Gradient, INDArray> g = b.backpropGradient(da, NO_WS);
-      grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, bodyParams))
-          .assign(g.getFirst().gradient().reshape(new long[] {bodyParams}));
-      b.clear();
+      scatter(b.backprop(da), layout.bodyFromTheta(), grad);
     }
-    return grad;
+    return Nd4j.createFromArray(grad).castTo(dataType());
   }
 
-  private INDArray bodyPart(INDArray theta) {
-    return theta.castTo(dataType()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
-        bodyParams)).dup().reshape(1, bodyParams);
+  /** θ's entries at these indices, as an array of the model's type. */
+  private INDArray gather(double[] theta, int[] at) {
+    double[] v = new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      v[i] = theta[at[i]];
+    }
+    return Nd4j.createFromArray(v).castTo(dataType());
   }
 
-  /** The output layer's W (nIn x k), stored in DL4J's column-major order. */
-  private INDArray weights(INDArray theta) {
-    int len = outputInputs * numClasses();
-    return theta.castTo(dataType()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(bodyParams,
-        bodyParams + len)).dup().reshape('f', new long[] {outputInputs, numClasses()});
+  /** Adds the values of {@code a} (row-major) into {@code grad} at these indices. */
+  private static void scatter(INDArray a, int[] at, double[] grad) {
+    double[] v = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    for (int i = 0; i < at.length; i++) {
+      grad[at[i]] += v[i];
+    }
   }
 
-  private INDArray bias(INDArray theta) {
-    int start = bodyParams + outputInputs * numClasses();
-    return theta.castTo(dataType()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start,
-        numParameters())).dup();
+  /** The output layer's W, nIn x k. */
+  private INDArray weights(double[] theta) {
+    return gather(theta, layout.outputWeights()).reshape(outputInputs, numClasses());
+  }
+
+  /** The body of a {@link MultiLayerNetwork}: the layers before the output layer. */
+  private record MlnBody(MultiLayerNetwork net) implements Body {
+    @Override
+    public void setParams(INDArray p) {
+      net.setParams(p.reshape(1, p.length()));
+    }
+
+    @Override
+    public INDArray infer(INDArray x) {
+      return net.output(x, false);
+    }
+
+    @Override
+    public INDArray forwardForBackprop(INDArray x) {
+      net.setInput(x);
+      List<INDArray> acts = net.feedForward(true, false);
+      return acts.get(acts.size() - 1);
+    }
+
+    @Override
+    public INDArray backprop(INDArray epsilon) {
+      Pair<Gradient, INDArray> g = net.backpropGradient(epsilon, NO_WS);
+      INDArray flat = g.getFirst().gradient().dup();
+      net.clear();
+      return flat;
+    }
+  }
+
+  /** The body of a {@link ComputationGraph}: the graph without its output vertex. */
+  private record GraphBody(ComputationGraph graph, String output) implements Body {
+    @Override
+    public void setParams(INDArray p) {
+      graph.setParams(p.reshape(1, p.length()));
+    }
+
+    @Override
+    public INDArray infer(INDArray x) {
+      return graph.outputSingle(false, x);
+    }
+
+    @Override
+    public INDArray forwardForBackprop(INDArray x) {
+      return graph.feedForward(new INDArray[] {x}, true, false).get(output);
+    }
+
+    @Override
+    public INDArray backprop(INDArray epsilon) {
+      Gradient g = graph.backpropGradient(epsilon);
+      INDArray flat = g.gradient().dup();
+      graph.clear();
+      return flat;
+    }
   }
 }

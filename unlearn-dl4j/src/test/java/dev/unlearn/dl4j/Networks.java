@@ -54,4 +54,45 @@ final class Networks {
     net.init();
     return net;
   }
+
+  /** The dense tanh MLP of {@link #mlp} as a ComputationGraph (vertices "hidden", "out"). */
+  static org.deeplearning4j.nn.graph.ComputationGraph graphMlp(int d, int h, int k, long seed) {
+    org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE)
+            .updater(new Adam(1e-2)).weightInit(WeightInit.XAVIER).graphBuilder()
+            .addInputs("x")
+            .addLayer("hidden", new DenseLayer.Builder().nIn(d).nOut(h)
+                .activation(Activation.TANH).build(), "x")
+            .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(h)
+                .nOut(k).activation(Activation.SOFTMAX).build(), "hidden")
+            .setOutputs("out").build();
+    org.deeplearning4j.nn.graph.ComputationGraph g =
+        new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    g.init();
+    return g;
+  }
+
+  /**
+   * A branching graph: two dense branches of the input (tanh and sigmoid) merged, then a softmax
+   * output.
+   */
+  static org.deeplearning4j.nn.graph.ComputationGraph graphBranches(int d, int h, int k,
+      long seed) {
+    org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE)
+            .updater(new Adam(1e-2)).weightInit(WeightInit.XAVIER).graphBuilder()
+            .addInputs("x")
+            .addLayer("a", new DenseLayer.Builder().nIn(d).nOut(h).activation(Activation.TANH)
+                .build(), "x")
+            .addLayer("b", new DenseLayer.Builder().nIn(d).nOut(h)
+                .activation(Activation.SIGMOID).build(), "x")
+            .addVertex("merge", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
+            .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(2 * h).nOut(k).activation(Activation.SOFTMAX).build(), "merge")
+            .setOutputs("out").build();
+    org.deeplearning4j.nn.graph.ComputationGraph g =
+        new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    g.init();
+    return g;
+  }
 }
