@@ -234,9 +234,7 @@ final class CanaryScoreboard {
         say("%s FAILED: %s", m, r.message());
         continue;
       }
-      Map<String, Double> means = new LinkedHashMap<>();
-      r.spread().forEach((k, v) -> means.put(k, v.mean()));
-      Scores s = scores(means, r.scores().klTest(), ins.canaries().size());
+      Scores s = scores(means(r), r.scores().klTest(), ins.canaries().size());
       rows.add(new MethodRow(m, hp, why.get(m), s, r.cost().cpuSeconds(), r.cost().seconds(),
           r.cost().timeRatio(), null));
       say("%s %s: exposure %s, test perplexity %.3f, KL %.4g, %.2f s CPU", m, hp,
@@ -306,9 +304,7 @@ final class CanaryScoreboard {
             }
             continue;
           }
-          Map<String, Double> means = new LinkedHashMap<>();
-          mr.spread().forEach((k, v) -> means.put(k, v.mean()));
-          Scores s = scores(means, Double.NaN, 1);
+          Scores s = scores(means(mr), Double.NaN, 1);
           current.put(m, next.get(m));
           rounds.add(new RoundRow(m, round, s.exposure()[0], s.saturated()[0],
               s.testPerplexity(), refExp, refPpl, null));
@@ -344,6 +340,13 @@ final class CanaryScoreboard {
 
   private static double mean(MethodReport r, String score) {
     return r.spread().get(score).mean();
+  }
+
+  /** Every score's mean over a method's runs (one run here: its value). */
+  private static Map<String, Double> means(MethodReport r) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    r.spread().forEach((k, v) -> m.put(k, v.mean()));
+    return m;
   }
 
   /**

@@ -257,22 +257,7 @@ public abstract class AbstractModel implements Model, Cloneable {
 
     private double[][] probs() {
       if (probs == null) {
-        double[][] z = dev.unlearn.core.model.AbstractModel.rows(logits());
-        for (double[] row : z) {
-          double max = Double.NEGATIVE_INFINITY;
-          for (double v : row) {
-            max = Math.max(max, v);
-          }
-          double s = 0;
-          for (int j = 0; j < row.length; j++) {
-            row[j] = Math.exp(row[j] - max);
-            s += row[j];
-          }
-          for (int j = 0; j < row.length; j++) {
-            row[j] /= s;
-          }
-        }
-        probs = z;
+        probs = Logits.softmax(Logits.rows(logits()));
       }
       return probs;
     }
@@ -283,20 +268,7 @@ public abstract class AbstractModel implements Model, Cloneable {
     }
 
     private double[] losses() {
-      double[][] z = rows(logits());
-      double[] out = new double[z.length];
-      for (int i = 0; i < z.length; i++) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z[i]) {
-          max = Math.max(max, v);
-        }
-        double s = 0;
-        for (double v : z[i]) {
-          s += Math.exp(v - max);
-        }
-        out[i] = max + Math.log(s) - z[i][data.label(i)];
-      }
-      return out;
+      return Logits.crossEntropy(Logits.rows(logits()), data.labels());
     }
 
     @Override
@@ -399,17 +371,5 @@ public abstract class AbstractModel implements Model, Cloneable {
       InvalidInputException.check(hasVjp(), "%s does not offer BACKPROPAGATE or GAUSS_NEWTON "
           + "(capabilities %s): override logitVjp", name, capabilities());
     }
-  }
-
-  /** Rows of a matrix as double[][] in one bulk copy. */
-  static double[][] rows(INDArray m) {
-    int r = (int) m.rows();
-    int c = (int) m.columns();
-    double[] flat = m.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    double[][] out = new double[r][];
-    for (int i = 0; i < r; i++) {
-      out[i] = Arrays.copyOfRange(flat, i * c, (i + 1) * c);
-    }
-    return out;
   }
 }

@@ -11,6 +11,7 @@ import dev.unlearn.api.Unlearner;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.api.UnlearningResult;
 import dev.unlearn.core.data.ForgetSets;
+import dev.unlearn.core.model.Logits;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.metrics.forgetting.CompetitionScore;
@@ -611,8 +612,8 @@ public final class EvaluationHarness {
       return new Eval(theta.toDoubleVector(),
           Utility.accuracy(retainLogits, retainLabels), Utility.accuracy(forgetLogits, forgetLabels),
           Utility.accuracy(testLogits, testLabels), mean(retainCe), mean(forgetCe), mean(testCe),
-          LogitScaledConfidence.of(forgetLogits, forgetLabels), softmax(forgetLogits),
-          softmax(testLogits), retainCe, forgetCe, testCe,
+          LogitScaledConfidence.of(forgetLogits, forgetLabels), Logits.softmax(forgetLogits),
+          Logits.softmax(testLogits), retainCe, forgetCe, testCe,
           MembershipInference.lossThresholdAuc(forgetCe, testCe), Double.NaN, residual, extra);
     }
 
@@ -646,28 +647,6 @@ public final class EvaluationHarness {
     static Run skip() {
       return new Run(null, null, 0, false, 0, 0, 0, 0, 0, null, true);
     }
-  }
-
-  private static double[][] softmax(double[][] logits) {
-    double[][] p = new double[logits.length][];
-    for (int i = 0; i < logits.length; i++) {
-      double[] z = logits[i];
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : z) {
-        max = Math.max(max, v);
-      }
-      double[] e = new double[z.length];
-      double s = 0;
-      for (int j = 0; j < z.length; j++) {
-        e[j] = Math.exp(z[j] - max);
-        s += e[j];
-      }
-      for (int j = 0; j < z.length; j++) {
-        e[j] /= s;
-      }
-      p[i] = e;
-    }
-    return p;
   }
 
   private static double mean(double[] v) {
