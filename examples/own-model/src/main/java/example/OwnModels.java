@@ -11,6 +11,7 @@ import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.dl4j.Dl4jModel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -36,8 +37,8 @@ public class OwnModels {
     for (int epoch = 0; epoch < 20; epoch++) {
       net.fit(all);
     }
-    Model model = Dl4jModel.of(net);                 // net itself is never modified
-    INDArray theta = net.params().dup().reshape(model.numParameters());
+    Dl4jModel model = Dl4jModel.of(net);             // net itself is never modified
+    INDArray theta = model.parameters();             // net.params() (less BatchNorm statistics)
     int[] forget = ForgetSets.randomFraction(train, 0.05, 1);
     TrainingRecipe recipe = TrainingRecipe.adam(20, 64, 3e-3, 0);
     UnlearningRequest request = UnlearningRequest.builder(model, theta, train)
@@ -45,6 +46,16 @@ public class OwnModels {
     INDArray unlearned = Unlearners.forName("finetune").unlearn(request).parameters();
     INDArray retrained = Trainer.train(model, train.without(forget), recipe).parameters();
     return new Outcome(theta, unlearned, retrained, model);
+  }
+
+  /** The unlearned network back as DL4J's own, evaluated by DL4J on the test rows. */
+  public static double dl4jTestAccuracy(Outcome o) {
+    MultiLayerNetwork unlearned = ((Dl4jModel) o.model()).toMultiLayerNetwork(o.unlearned());
+    Dataset test = Digits.standardSplit().test();
+    INDArray probabilities = unlearned.output(test.features(DataType.DOUBLE), false);
+    Evaluation e = new Evaluation(10);
+    e.eval(test.oneHotLabels(DataType.DOUBLE), probabilities);
+    return e.accuracy();
   }
 
   /** The network of route 1: dense tanh 64 -> 32, softmax 10, float64. */

@@ -8,6 +8,7 @@ import dev.unlearn.core.data.Digits;
 import dev.unlearn.core.model.LogisticRegression;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class OwnModelsTest {
@@ -21,6 +22,18 @@ class OwnModelsTest {
     double after = OwnModels.distance(o.unlearned(), o.retrained());
     System.out.printf("DL4J: distance to retraining %.4f -> %.4f%n", before, after);
     assertTrue(Double.isFinite(after) && after > 0, "a finite new vector");
+    // The unlearned network back in DL4J: DL4J's evaluation of it against the library's accuracy
+    // of the same parameters (argmax of the model's logits).
+    double dl4j = OwnModels.dl4jTestAccuracy(o);
+    Dataset test = Digits.standardSplit().test();
+    INDArray predicted = o.model().logits(o.unlearned(), test.features(DataType.DOUBLE))
+        .argMax(1);
+    int correct = 0;
+    for (int i = 0; i < test.size(); i++) {
+      correct += predicted.getInt(i) == test.label(i) ? 1 : 0;
+    }
+    System.out.printf("DL4J test accuracy of the unlearned network %.4f%n", dl4j);
+    assertEquals((double) correct / test.size(), dl4j, 1e-12);
   }
 
   @Test

@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -18,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -25,6 +28,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -39,17 +43,18 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * A Deeplearning4j {@link MultiLayerNetwork} or {@link ComputationGraph} as an unlearn {@link
- * dev.unlearn.api.Model}: &theta; is the network's flattened parameters ({@code net.params()}, in
- * DL4J's order; where each parameter sits is read from DL4J by name), and the objective is the
- * library's: mean softmax cross-entropy plus (&lambda;/2)&Vert;&theta;&Vert;&sup2;.
+ * dev.unlearn.api.Model}: &theta; is the network's flattened trainable parameters ({@code
+ * net.params()}, in DL4J's order, without BatchNormalization's running statistics; where each
+ * parameter sits is read from DL4J by name), and the objective is the library's: mean softmax
+ * cross-entropy plus (&lambda;/2)&Vert;&theta;&Vert;&sup2;.
  *
  * <pre>{@code
  * MultiLayerNetwork net = ...;               // built and trained the way DL4J users do
- * Model model = Dl4jModel.of(net);           // the network itself is never modified
- * INDArray theta = net.params().dup();
+ * Dl4jModel model = Dl4jModel.of(net);       // the network itself is never modified
+ * INDArray theta = model.parameters();
  * UnlearningResult r = Unlearners.forName("finetune").unlearn(
  *     UnlearningRequest.builder(model, theta, train).forgetRows(rows).build());
- * net.setParams(r.parameters());             // when you decide to keep the result
+ * MultiLayerNetwork unlearned = model.toMultiLayerNetwork(r.parameters());
  * }</pre>
  *
  * <p><b>What is exact.</b> Logits, the gradient, per-example gradients and losses, and {@code
@@ -62,20 +67,30 @@ import org.nd4j.linalg.schedule.FixedSchedule;
  * <p><b>How the network is read.</b> The last layer must be an {@link OutputLayer} with softmax
  * activation and MCXENT (or negative log-likelihood) loss; the layers before it may be {@link
  * DenseLayer}, {@link ConvolutionLayer}, {@link SubsamplingLayer}, {@link GlobalPoolingLayer},
- * {@link ActivationLayer} and {@link DropoutLayer}, with DL4J's input pre-processors. Any other layer
- * (BatchNormalization, recurrent layers, ...) is rejected with its index and class: their training
- * forward pass is not a deterministic function of &theta;. Dropout and weight noise are switched off
- * in the private copy (derivatives need a deterministic forward pass). The DL4J loss's own
+ * {@link ActivationLayer}, {@link DropoutLayer} and {@link BatchNormalization}, with DL4J's input
+ * pre-processors. Any other layer (recurrent layers, ...) is rejected with its index and class.
+ * Dropout and weight noise are switched off in the private copy (derivatives need a deterministic
+ * forward pass). The DL4J loss's own
  * probability clipping, the updater and its division by the batch size play no part: the logits come
  * from DL4J's forward pass, and the loss, its gradient with respect to the logits and the 1/n are the
  * library's.
+ *
+ * <p><b>BatchNormalization</b> is read in inference mode: its running mean and variance are held
+ * fixed (the values in the network given to {@link #of}) and are not part of &theta;, so &theta; is
+ * {@code net.params()} without them ({@link #parameters()}); &gamma; and &beta; are in &theta;. In
+ * the private copy each such layer is the equivalent per-channel affine layer, so every derivative
+ * is that of the inference-mode function (DL4J's own backpropagation through BatchNormalization is
+ * the training-mode one, through the batch statistics). {@link #toMultiLayerNetwork} gives the
+ * network back with new &theta; and the same running statistics.
  *
  * <p><b>L2.</b> A network without regularisation gives &lambda; = 0. DL4J's {@code .l2(c)} (an
  * {@link L2Regularization}, score c/2 &Vert;w&Vert;&sup2;, gradient c w) maps to &lambda; = c when
  * every parameter-bearing layer has it on weights and biases alike ({@code .l2(c).l2Bias(c)}).
  * Anything else cannot be written as (&lambda;/2)&Vert;&theta;&Vert;&sup2; and is rejected naming the
  * layer: L1, weight decay (applied by the updater, not part of the objective), different
- * coefficients per layer, or weights-only L2. {@link #withL2} then sets another &lambda;.
+ * coefficients per layer, or weights-only L2; and L2 in a network with BatchNormalization, because
+ * DL4J never regularises &gamma; and &beta;. {@link #of(MultiLayerNetwork, double)} states &lambda;
+ * explicitly instead of reading it, and {@link #withL2} sets another &lambda;.
  *
  * <p><b>Threads and the caller's network.</b> The network given to {@link #of} is read once
  * (configuration and parameters are copied); each thread that uses the model works on its own copy
@@ -101,26 +116,53 @@ public final class Dl4jModel extends AbstractModel {
     INDArray backprop(INDArray epsilon);
   }
 
-  /** Where each parameter lives in θ (the network's flat order). */
-  private record Layout(int[] bodyFromTheta, int[] outputWeights, int[] outputBias) {}
+  /**
+   * Where each parameter lives in θ: {@code keep} lists the network's flat parameters that are θ
+   * (all but BatchNormalization's running statistics), {@code bodyFromTheta} the θ entry of each
+   * body parameter (−1 for a normalisation layer's replacement, set from {@code norms}).
+   */
+  private record Layout(int[] keep, int[] bodyFromTheta, List<Norm> norms, int[] outputWeights,
+      int[] outputBias) {}
+
+  /**
+   * A BatchNormalization layer in inference mode, per channel c: y = γ_c s_c x + β_c − γ_c ms_c,
+   * with s = 1/√(σ² + ε) and ms = μ s from the layer's running statistics (held fixed). In the
+   * private body it is a per-channel affine layer with weights w = γ s and bias b = β − γ ms.
+   * {@code gamma}/{@code beta} are θ indices, or null when DL4J locks them (then s and ms already
+   * hold the fixed γ and β, and the layer has no θ entries). {@code w}/{@code b} index the body's
+   * flat parameters.
+   */
+  private record Norm(String key, int[] gamma, int[] beta, double[] s, double[] ms, int[] w,
+      int[] b) {
+    Norm at(int[] gammaAt, int[] betaAt, int[] wAt, int[] bAt) {
+      return new Norm(key, gammaAt, betaAt, s, ms, wAt, bAt);
+    }
+  }
 
   private final java.util.function.Supplier<Body> bodyFactory;
   private final InputPreProcessor outputPreProcessor;
   private final Layout layout;
   private final int outputInputs;
   private final java.util.function.LongFunction<INDArray> initializer;
+  /** The network given to {@link #of}: its flat parameters (running statistics included). */
+  private final double[] originalFull;
+  /** A new network of the user's configuration with these flat parameters. */
+  private final java.util.function.Function<INDArray, org.deeplearning4j.nn.api.Model> rebuild;
   private final transient ThreadLocal<Body> bodies;
 
   private Dl4jModel(String name, java.util.function.Supplier<Body> bodyFactory,
-      InputPreProcessor outputPreProcessor, Layout layout, int numParameters, int numInputs,
-      int numClasses, int outputInputs, java.util.function.LongFunction<INDArray> initializer,
-      DataType type, double l2) {
-    super(name, numParameters, numInputs, numClasses, type, l2);
+      InputPreProcessor outputPreProcessor, Layout layout, int numInputs, int numClasses,
+      int outputInputs, java.util.function.LongFunction<INDArray> initializer,
+      INDArray originalFull, java.util.function.Function<INDArray,
+          org.deeplearning4j.nn.api.Model> rebuild, DataType type, double l2) {
+    super(name, layout.keep().length, numInputs, numClasses, type, l2);
     this.bodyFactory = bodyFactory;
     this.outputPreProcessor = outputPreProcessor;
     this.layout = layout;
     this.outputInputs = outputInputs;
     this.initializer = initializer;
+    this.originalFull = originalFull.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    this.rebuild = rebuild;
     this.bodies = bodyFactory == null ? null : ThreadLocal.withInitial(bodyFactory);
   }
 
@@ -133,10 +175,25 @@ public final class Dl4jModel extends AbstractModel {
    *     comment, naming the layer
    */
   public static Dl4jModel of(MultiLayerNetwork network) {
+    return of(network, null);
+  }
+
+  /**
+   * The model of this network with the objective's &lambda; stated explicitly: the network's own
+   * regularisation is not read (nor rejected). Use it where the network's L2 cannot be mapped, for
+   * example with BatchNormalization, whose &gamma; and &beta; DL4J never regularises while the
+   * library's objective penalises every parameter alike.
+   */
+  public static Dl4jModel of(MultiLayerNetwork network, double l2) {
+    return of(network, Double.valueOf(l2));
+  }
+
+  private static Dl4jModel of(MultiLayerNetwork network, Double explicitL2) {
     InvalidInputException.check(network != null, "network must not be null");
     InvalidInputException.check(network.getLayers() != null && network.params() != null,
         "network must be initialised (call init())");
-    MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
+    MultiLayerConfiguration userConf = network.getLayerWiseConfigurations().clone();
+    MultiLayerConfiguration conf = userConf.clone();
     DataType type = checkType(conf.getDataType());
     List<NeuralNetConfiguration> confs = conf.getConfs();
     int last = confs.size() - 1;
@@ -148,7 +205,21 @@ public final class Dl4jModel extends AbstractModel {
     for (int i = 0; i <= last; i++) {
       layers.add(new Param("layer " + i, confs.get(i).getLayer(), network.getLayer(i)));
     }
-    double l2 = mapL2(layers);
+    double l2 = explicitL2 != null ? explicitL2 : mapL2(layers);
+    int d = inputWidth(conf.getInputPreProcess(0), confs.get(0).getLayer());
+    // BatchNormalization in inference mode: read from a copy of the user's network
+    MultiLayerNetwork probe = network.clone();
+    List<INDArray> acts = probe.feedForward(Nd4j.zeros(type, 1, d), false);
+    List<Norm> norms = new ArrayList<>();
+    java.util.Map<Integer, Layer> replacements = new java.util.HashMap<>();
+    for (int i = 0; i < last; i++) {
+      if (confs.get(i).getLayer() instanceof BatchNormalization bn) {
+        InputPreProcessor pp = conf.getInputPreProcess(i);
+        INDArray in = pp == null ? acts.get(i) : pp.preProcess(acts.get(i), 1, NO_WS);
+        norms.add(readNorm(String.valueOf(i), bn, probe.getLayer(i), type));
+        replacements.put(i, affineLayer("layer " + i, bn, in.rank()));
+      }
+    }
     confs.forEach(Dl4jModel::strip);
     MultiLayerNetwork full = new MultiLayerNetwork(conf.clone());
     full.init();
@@ -158,15 +229,20 @@ public final class Dl4jModel extends AbstractModel {
       bodyConf = conf.clone();
       bodyConf.getConfs().remove(last);
       bodyConf.getInputPreProcessors().remove(last);
+      replacements.forEach((i, l) -> {
+        bodyConf.getConfs().get(i).setLayer(l);
+        strip(bodyConf.getConfs().get(i));
+      });
       body = new MultiLayerNetwork(bodyConf.clone());
       body.init();
     } else {
       bodyConf = null;
     }
     Layout layout = layout(full.numParams(), full::setParams, full::getParam,
-        body == null ? 0 : body.numParams(), body == null ? null : body::setParams,
-        body == null ? null : body::getParam,
-        body == null ? java.util.Set.of() : body.paramTable().keySet(), String.valueOf(last), type);
+        full.paramTable().keySet(), body == null ? 0 : body.numParams(),
+        body == null ? null : body::setParams, body == null ? null : body::getParam,
+        body == null ? java.util.Set.of() : body.paramTable().keySet(), String.valueOf(last),
+        norms, type);
     java.util.function.Supplier<Body> factory = bodyConf == null ? null : () -> {
       MultiLayerNetwork b = new MultiLayerNetwork(bodyConf.clone());
       b.init();
@@ -181,10 +257,15 @@ public final class Dl4jModel extends AbstractModel {
       net.init();
       return net.params().dup();
     };
-    int d = inputWidth(conf.getInputPreProcess(0), confs.get(0).getLayer());
-    return new Dl4jModel(name(confs.stream().map(NeuralNetConfiguration::getLayer).toList()),
-        factory, conf.getInputPreProcess(last), layout, (int) full.numParams(), d,
-        (int) ol.getNOut(), (int) ol.getNIn(), init, type, l2);
+    java.util.function.Function<INDArray, org.deeplearning4j.nn.api.Model> rebuild = flat -> {
+      MultiLayerNetwork net = new MultiLayerNetwork(userConf.clone());
+      net.init(flat.reshape(1, flat.length()).castTo(type), true);
+      return net;
+    };
+    Dl4jModel m = new Dl4jModel(name(confs.stream().map(NeuralNetConfiguration::getLayer)
+        .toList()), factory, conf.getInputPreProcess(last), layout, d, (int) ol.getNOut(),
+        (int) ol.getNIn(), init, network.params(), rebuild, type, l2);
+    return m;
   }
 
   /**
@@ -194,10 +275,21 @@ public final class Dl4jModel extends AbstractModel {
    * subset, ...). The graph is not modified.
    */
   public static Dl4jModel of(ComputationGraph graph) {
+    return of(graph, null);
+  }
+
+  /** The model of this graph with the objective's &lambda; stated explicitly (see {@link
+   * #of(MultiLayerNetwork, double)}). */
+  public static Dl4jModel of(ComputationGraph graph, double l2) {
+    return of(graph, Double.valueOf(l2));
+  }
+
+  private static Dl4jModel of(ComputationGraph graph, Double explicitL2) {
     InvalidInputException.check(graph != null, "graph must not be null");
     InvalidInputException.check(graph.getVertices() != null && graph.params() != null,
         "graph must be initialised (call init())");
-    ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+    ComputationGraphConfiguration userConf = graph.getConfiguration().clone();
+    ComputationGraphConfiguration conf = userConf.clone();
     DataType type = checkType(conf.getDataType());
     InvalidInputException.check(conf.getNetworkInputs().size() == 1
         && conf.getNetworkOutputs().size() == 1, "graph inputs %s and outputs %s must be one "
@@ -230,7 +322,36 @@ public final class Dl4jModel extends AbstractModel {
             + "parameters and is not supported", v, gv.getClass().getSimpleName());
       }
     }
-    double l2 = mapL2(layers);
+    double l2 = explicitL2 != null ? explicitL2 : mapL2(layers);
+    String first = conf.getVertexInputs().entrySet().stream()
+        .filter(e -> e.getValue().contains(input)).map(java.util.Map.Entry::getKey).findFirst()
+        .orElseThrow(() -> new InvalidInputException("graph input " + input + " feeds no vertex"));
+    GraphVertex fv = conf.getVertices().get(first);
+    InvalidInputException.check(fv instanceof LayerVertex, "vertex \"%s\" after the input must "
+        + "be a layer", first);
+    int d = inputWidth(((LayerVertex) fv).getPreProcessor(),
+        ((LayerVertex) fv).getLayerConf().getLayer());
+    // BatchNormalization in inference mode: read from a copy of the user's graph
+    List<Norm> norms = new ArrayList<>();
+    java.util.Map<String, Layer> replacements = new java.util.HashMap<>();
+    ComputationGraph probe = null;
+    java.util.Map<String, INDArray> acts = null;
+    for (java.util.Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
+      if (e.getValue() instanceof LayerVertex lv
+          && lv.getLayerConf().getLayer() instanceof BatchNormalization bn) {
+        if (probe == null) {
+          probe = graph.clone();
+          acts = probe.feedForward(new INDArray[] {Nd4j.zeros(type, 1, d)}, false);
+        }
+        String v = e.getKey();
+        INDArray in = acts.get(conf.getVertexInputs().get(v).get(0));
+        if (lv.getPreProcessor() != null) {
+          in = lv.getPreProcessor().preProcess(in, 1, NO_WS);
+        }
+        norms.add(readNorm(v, bn, probe.getLayer(v), type));
+        replacements.put(v, affineLayer("vertex \"" + v + "\"", bn, in.rank()));
+      }
+    }
     for (GraphVertex gv : conf.getVertices().values()) {
       if (gv instanceof LayerVertex lv) {
         strip(lv.getLayerConf());
@@ -248,14 +369,20 @@ public final class Dl4jModel extends AbstractModel {
               .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), inName)
           .setOutputs(BODY_OUTPUT).build().getConfiguration().clone();
       bodyConf.setDataType(type);
+      for (java.util.Map.Entry<String, Layer> r : replacements.entrySet()) {
+        NeuralNetConfiguration nc =
+            ((LayerVertex) bodyConf.getVertices().get(r.getKey())).getLayerConf();
+        nc.setLayer(r.getValue());
+        strip(nc);
+      }
       body = new ComputationGraph(bodyConf.clone());
       body.init();
     }
     ComputationGraph b0 = body;
     Layout layout = layout(full.numParams(), full::setParams, full::getParam,
-        b0 == null ? 0 : b0.numParams(), b0 == null ? null : b0::setParams,
-        b0 == null ? null : b0::getParam, b0 == null ? java.util.Set.of() : b0.paramTable().keySet(),
-        outName, type);
+        full.paramTable().keySet(), b0 == null ? 0 : b0.numParams(),
+        b0 == null ? null : b0::setParams, b0 == null ? null : b0::getParam,
+        b0 == null ? java.util.Set.of() : b0.paramTable().keySet(), outName, norms, type);
     ComputationGraphConfiguration bc = bodyConf;
     java.util.function.Supplier<Body> factory = bc == null ? null : () -> {
       ComputationGraph g = new ComputationGraph(bc.clone());
@@ -274,17 +401,14 @@ public final class Dl4jModel extends AbstractModel {
       g.init();
       return g.params().dup();
     };
-    String first = conf.getVertexInputs().entrySet().stream()
-        .filter(e -> e.getValue().contains(input)).map(java.util.Map.Entry::getKey).findFirst()
-        .orElseThrow(() -> new InvalidInputException("graph input " + input + " feeds no vertex"));
-    GraphVertex fv = conf.getVertices().get(first);
-    InvalidInputException.check(fv instanceof LayerVertex, "vertex \"%s\" after the input must "
-        + "be a layer", first);
-    int d = inputWidth(((LayerVertex) fv).getPreProcessor(),
-        ((LayerVertex) fv).getLayerConf().getLayer());
+    java.util.function.Function<INDArray, org.deeplearning4j.nn.api.Model> rebuild = flat -> {
+      ComputationGraph g = new ComputationGraph(userConf.clone());
+      g.init(flat.reshape(1, flat.length()).castTo(type), true);
+      return g;
+    };
     return new Dl4jModel(name(ordered).replace("dl4j(", "dl4j-graph("), factory,
-        ((LayerVertex) outVertex).getPreProcessor(), layout, (int) full.numParams(), d,
-        (int) ol.getNOut(), (int) ol.getNIn(), init, type, l2);
+        ((LayerVertex) outVertex).getPreProcessor(), layout, d, (int) ol.getNOut(),
+        (int) ol.getNIn(), init, graph.params(), rebuild, type, l2);
   }
 
   private static DataType checkType(DataType type) {
@@ -312,12 +436,56 @@ public final class Dl4jModel extends AbstractModel {
   private static void checkBody(String where, Layer l) {
     boolean ok = l.getClass() == DenseLayer.class || l.getClass() == ConvolutionLayer.class
         || l.getClass() == SubsamplingLayer.class || l.getClass() == GlobalPoolingLayer.class
-        || l.getClass() == ActivationLayer.class || l.getClass() == DropoutLayer.class;
+        || l.getClass() == ActivationLayer.class || l.getClass() == DropoutLayer.class
+        || l.getClass() == BatchNormalization.class;
     InvalidInputException.check(ok, "%s (%s) is not supported by Dl4jModel; supported: "
         + "DenseLayer, ConvolutionLayer, SubsamplingLayer, GlobalPoolingLayer, ActivationLayer, "
-        + "DropoutLayer, then a softmax OutputLayer (a layer whose training forward pass is not "
-        + "a deterministic function of theta, such as BatchNormalization, cannot be "
-        + "differentiated here)", where, describe(l));
+        + "DropoutLayer, BatchNormalization (in inference mode), then a softmax OutputLayer",
+        where, describe(l));
+  }
+
+  /**
+   * A BatchNormalization layer read in inference mode from the probe (a copy of the user's
+   * network): its output for inputs 0 and 1 in every channel, with γ = 1 and β = 0 unless locked,
+   * gives s and ms per channel, whatever DL4J's storage of the statistics (variance or log10 of
+   * the standard deviation) and ε.
+   */
+  private static Norm readNorm(String key, BatchNormalization bn,
+      org.deeplearning4j.nn.api.Layer layer, DataType type) {
+    int c = (int) bn.getNOut();
+    if (!bn.isLockGammaBeta()) {
+      layer.getParam("gamma").assign(1);
+      layer.getParam("beta").assign(0);
+    }
+    INDArray x = Nd4j.zeros(type, 2, c);
+    x.getRow(1).assign(1);
+    double[][] y = layer.activate(x, false, NO_WS).castTo(DataType.DOUBLE).toDoubleMatrix();
+    double[] s = new double[c];
+    double[] ms = new double[c];
+    for (int j = 0; j < c; j++) {
+      s[j] = y[1][j] - y[0][j];
+      ms[j] = -y[0][j];
+    }
+    return new Norm(key, null, null, s, ms, null, null);
+  }
+
+  /**
+   * The per-channel affine layer that replaces a BatchNormalization layer in the private body:
+   * element-wise multiplication for flat activations, a 1 &times; 1 depthwise convolution for
+   * images.
+   */
+  private static Layer affineLayer(String where, BatchNormalization bn, int rank) {
+    long c = bn.getNOut();
+    var identity = org.nd4j.linalg.activations.Activation.IDENTITY;
+    if (rank == 2) {
+      return new ElementWiseMultiplicationLayer.Builder().nIn(c).nOut(c).activation(identity)
+          .weightInit(WeightInit.ZERO).name(bn.getLayerName()).build();
+    }
+    InvalidInputException.check(rank == 4, "%s (%s) normalises activations of rank %d; only "
+        + "flat (2) and image (4) activations are supported", where, describe(bn), rank);
+    return new DepthwiseConvolution2D.Builder(1, 1).stride(1, 1).nIn(c).nOut(c)
+        .depthMultiplier(1).dataFormat(bn.getCnn2DFormat()).activation(identity)
+        .weightInit(WeightInit.ZERO).name(bn.getLayerName()).build();
   }
 
   /**
@@ -340,36 +508,82 @@ public final class Dl4jModel extends AbstractModel {
   private record Param(String where, Layer conf, org.deeplearning4j.nn.api.Layer instance) {}
 
   /**
-   * Where each parameter lives: every parameter of a network is set to its own index in θ
-   * (θ = 0, 1, ..., p − 1), and the body's and the output layer's parameter arrays, read back by
-   * name, say which θ entry each of their elements is. Independent of DL4J's flattening order.
+   * Where each parameter lives: every parameter of a network is set to its own index in the flat
+   * parameters (0, 1, ..., p − 1), and the body's and the output layer's parameter arrays, read
+   * back by name, say which entry each of their elements is. Independent of DL4J's flattening
+   * order. θ is the flat parameters without the normalisation layers' running statistics.
    */
-  private static Layout layout(long p, java.util.function.Consumer<INDArray> setFull,
-      java.util.function.Function<String, INDArray> getFull, long pb,
-      java.util.function.Consumer<INDArray> setBody,
+  private static Layout layout(long pFull, java.util.function.Consumer<INDArray> setFull,
+      java.util.function.Function<String, INDArray> getFull, java.util.Set<String> fullKeys,
+      long pb, java.util.function.Consumer<INDArray> setBody,
       java.util.function.Function<String, INDArray> getBody, java.util.Set<String> bodyKeys,
-      String out, DataType type) {
-    InvalidInputException.check(p <= (type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE),
-        "network parameters (%d) must be at most %d for %s", p,
-        type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE, type);
-    setFull.accept(Nd4j.arange(0, p).castTo(type).reshape(1, p));
-    int[] bodyFromTheta = new int[(int) pb];
-    if (pb > 0) {
-      setBody.accept(Nd4j.arange(0, pb).castTo(type).reshape(1, pb));
-      for (String key : bodyKeys) {
-        int[] inTheta = ints(getFull.apply(key));
-        int[] inBody = ints(getBody.apply(key));
-        for (int j = 0; j < inBody.length; j++) {
-          bodyFromTheta[inBody[j]] = inTheta[j];
+      String out, List<Norm> norms, DataType type) {
+    setFull.accept(Nd4j.arange(0, pFull).castTo(type).reshape(1, pFull));
+    boolean[] stat = new boolean[(int) pFull];
+    java.util.Set<String> normKeys = new java.util.HashSet<>();
+    for (Norm n : norms) {
+      normKeys.add(n.key());
+      for (String k : List.of("mean", "var", "log10stdev")) {
+        if (fullKeys.contains(n.key() + "_" + k)) {
+          for (int f : ints(getFull.apply(n.key() + "_" + k))) {
+            stat[f] = true;
+          }
         }
       }
     }
-    int[] w = ints(getFull.apply(out + "_W"));
-    int[] b = ints(getFull.apply(out + "_b"));
-    InvalidInputException.check(pb + w.length + b.length == p, "network parameters (%d) must "
-        + "be the layers before the output (%d) plus the output layer's weights and bias (%d + "
-        + "%d)", p, pb, w.length, b.length);
-    return new Layout(bodyFromTheta, w, b);
+    int[] thetaOf = new int[(int) pFull];
+    int p = 0;
+    for (int f = 0; f < pFull; f++) {
+      thetaOf[f] = stat[f] ? -1 : p++;
+    }
+    InvalidInputException.check(p <= (type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE),
+        "network parameters (%d) must be at most %d for %s", p,
+        type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE, type);
+    int[] keep = new int[p];
+    for (int f = 0; f < pFull; f++) {
+      if (thetaOf[f] >= 0) {
+        keep[thetaOf[f]] = f;
+      }
+    }
+    java.util.function.Function<String, int[]> inTheta = key -> {
+      int[] at = ints(getFull.apply(key));
+      for (int j = 0; j < at.length; j++) {
+        at[j] = thetaOf[at[j]];
+      }
+      return at;
+    };
+    int[] bodyFromTheta = new int[(int) pb];
+    java.util.Arrays.fill(bodyFromTheta, -1);
+    int covered = 0;
+    List<Norm> placed = new ArrayList<>();
+    if (pb > 0) {
+      setBody.accept(Nd4j.arange(0, pb).castTo(type).reshape(1, pb));
+      for (String key : bodyKeys) {
+        if (normKeys.contains(key.substring(0, key.lastIndexOf('_')))) {
+          continue;
+        }
+        int[] t = inTheta.apply(key);
+        int[] inBody = ints(getBody.apply(key));
+        for (int j = 0; j < inBody.length; j++) {
+          bodyFromTheta[inBody[j]] = t[j];
+        }
+        covered += t.length;
+      }
+      for (Norm n : norms) {
+        boolean locked = !fullKeys.contains(n.key() + "_gamma");
+        Norm at = n.at(locked ? null : inTheta.apply(n.key() + "_gamma"),
+            locked ? null : inTheta.apply(n.key() + "_beta"), ints(getBody.apply(n.key() + "_W")),
+            ints(getBody.apply(n.key() + "_b")));
+        covered += locked ? 0 : at.gamma().length + at.beta().length;
+        placed.add(at);
+      }
+    }
+    int[] w = inTheta.apply(out + "_W");
+    int[] b = inTheta.apply(out + "_b");
+    InvalidInputException.check(covered + w.length + b.length == p, "network parameters (%d, "
+        + "without running statistics) must be the layers before the output (%d) plus the "
+        + "output layer's weights and bias (%d + %d)", p, covered, w.length, b.length);
+    return new Layout(keep, bodyFromTheta, List.copyOf(placed), w, b);
   }
 
   /** The values of an index array (row-major), as ints. */
@@ -400,7 +614,13 @@ public final class Dl4jModel extends AbstractModel {
   /** λ from the network's regularisation, or a clear error where it cannot be mapped. */
   private static double mapL2(List<Param> layers) {
     Double lambda = null;
+    Param norm = null;
     for (Param p : layers) {
+      if (p.conf() instanceof BatchNormalization bn) {
+        // DL4J never regularises a normalisation layer, whatever its configuration says
+        norm = bn.isLockGammaBeta() || norm != null ? norm : p;
+        continue;
+      }
       if (!(p.conf() instanceof BaseLayer b) || p.instance().numParams() == 0) {
         continue;
       }
@@ -419,6 +639,11 @@ public final class Dl4jModel extends AbstractModel {
           + "has %s; the library's objective has one coefficient for every parameter",
           p.where(), describe(p.conf()), w, lambda);
     }
+    InvalidInputException.check(lambda == null || lambda == 0 || norm == null, "%s (%s): DL4J "
+        + "does not apply the network's L2 (%s) to gamma and beta, but the library's objective "
+        + "penalises every parameter alike; state the objective's coefficient yourself with "
+        + "Dl4jModel.of(network, l2) (gamma and beta then penalised too)", norm == null ? ""
+        : norm.where(), norm == null ? "" : describe(norm.conf()), lambda);
     return lambda == null ? 0 : lambda;
   }
 
@@ -457,7 +682,64 @@ public final class Dl4jModel extends AbstractModel {
 
   @Override
   public INDArray initialParameters(long seed) {
-    return initializer.apply(seed).reshape(new long[] {numParameters()}).castTo(dataType());
+    double[] full = initializer.apply(seed).castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return theta(full);
+  }
+
+  /**
+   * θ of the network given to {@link #of}: its flat parameters in DL4J's order ({@code
+   * net.params()}) without BatchNormalization's running statistics (which stay fixed).
+   */
+  public INDArray parameters() {
+    return theta(originalFull);
+  }
+
+  /**
+   * A new network of the configuration given to {@link #of} with these parameters θ (the running
+   * statistics of BatchNormalization layers are the original network's): the unlearned network,
+   * ready for DL4J's {@code output}, evaluation or saving. The model's own network is not touched.
+   *
+   * @throws InvalidInputException when θ's length is not {@link #numParameters()} or this model
+   *     was made from a ComputationGraph
+   */
+  public MultiLayerNetwork toMultiLayerNetwork(INDArray theta) {
+    org.deeplearning4j.nn.api.Model m = toNetwork(theta);
+    InvalidInputException.check(m instanceof MultiLayerNetwork, "this model was made from a "
+        + "ComputationGraph: use toComputationGraph");
+    return (MultiLayerNetwork) m;
+  }
+
+  /**
+   * A new graph of the configuration given to {@link #of} with these parameters θ (see {@link
+   * #toMultiLayerNetwork}).
+   */
+  public ComputationGraph toComputationGraph(INDArray theta) {
+    org.deeplearning4j.nn.api.Model m = toNetwork(theta);
+    InvalidInputException.check(m instanceof ComputationGraph, "this model was made from a "
+        + "MultiLayerNetwork: use toMultiLayerNetwork");
+    return (ComputationGraph) m;
+  }
+
+  private org.deeplearning4j.nn.api.Model toNetwork(INDArray theta) {
+    InvalidInputException.check(theta != null && theta.length() == numParameters(),
+        "theta length (%s) must be the number of parameters (%d)",
+        theta == null ? null : theta.length(), numParameters());
+    double[] t = theta.castTo(DataType.DOUBLE).toDoubleVector();
+    double[] full = originalFull.clone();
+    int[] keep = layout.keep();
+    for (int i = 0; i < keep.length; i++) {
+      full[keep[i]] = t[i];
+    }
+    return rebuild.apply(Nd4j.createFromArray(full).castTo(dataType()));
+  }
+
+  private INDArray theta(double[] full) {
+    int[] keep = layout.keep();
+    double[] t = new double[keep.length];
+    for (int i = 0; i < keep.length; i++) {
+      t[i] = full[keep[i]];
+    }
+    return Nd4j.createFromArray(t).castTo(dataType());
   }
 
   @Override
@@ -467,7 +749,7 @@ public final class Dl4jModel extends AbstractModel {
     int n = (int) a.rows();
     if (bodies != null) {
       Body b = bodies.get();
-      b.setParams(gather(t, layout.bodyFromTheta()));
+      b.setParams(bodyParams(t));
       a = b.infer(a);
     }
     if (outputPreProcessor != null) {
@@ -508,7 +790,7 @@ public final class Dl4jModel extends AbstractModel {
     Body b = null;
     if (bodies != null) {
       b = bodies.get();
-      b.setParams(gather(t, layout.bodyFromTheta()));
+      b.setParams(bodyParams(t));
       a = b.forwardForBackprop(x);
     }
     INDArray aOut = outputPreProcessor != null ? outputPreProcessor.preProcess(a, n, NO_WS) : a;
@@ -523,7 +805,7 @@ public final class Dl4jModel extends AbstractModel {
       if (outputPreProcessor != null) {
         da = outputPreProcessor.backprop(da, n, NO_WS);
       }
-      scatter(b.backprop(da), layout.bodyFromTheta(), grad);
+      scatterBody(b.backprop(da), grad);
     }
     return Nd4j.createFromArray(grad).castTo(dataType());
   }
@@ -535,6 +817,46 @@ public final class Dl4jModel extends AbstractModel {
       v[i] = theta[at[i]];
     }
     return Nd4j.createFromArray(v).castTo(dataType());
+  }
+
+  /** The body's flat parameters at θ; a normalisation layer's w = γ s and b = β − γ ms. */
+  private INDArray bodyParams(double[] theta) {
+    int[] at = layout.bodyFromTheta();
+    double[] v = new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      if (at[i] >= 0) {
+        v[i] = theta[at[i]];
+      }
+    }
+    for (Norm n : layout.norms()) {
+      for (int c = 0; c < n.s().length; c++) {
+        double g = n.gamma() == null ? 1 : theta[n.gamma()[c]];
+        double be = n.beta() == null ? 0 : theta[n.beta()[c]];
+        v[n.w()[c]] = g * n.s()[c];
+        v[n.b()[c]] = be - g * n.ms()[c];
+      }
+    }
+    return Nd4j.createFromArray(v).castTo(dataType());
+  }
+
+  /** Adds the body's flat gradient into θ's: ∂/∂γ = s ∂/∂w − ms ∂/∂b, ∂/∂β = ∂/∂b. */
+  private void scatterBody(INDArray bodyGradient, double[] grad) {
+    double[] v = bodyGradient.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    int[] at = layout.bodyFromTheta();
+    for (int i = 0; i < at.length; i++) {
+      if (at[i] >= 0) {
+        grad[at[i]] += v[i];
+      }
+    }
+    for (Norm n : layout.norms()) {
+      if (n.gamma() == null) {
+        continue;
+      }
+      for (int c = 0; c < n.s().length; c++) {
+        grad[n.gamma()[c]] += n.s()[c] * v[n.w()[c]] - n.ms()[c] * v[n.b()[c]];
+        grad[n.beta()[c]] += v[n.b()[c]];
+      }
+    }
   }
 
   /** Adds the values of {@code a} (row-major) into {@code grad} at these indices. */

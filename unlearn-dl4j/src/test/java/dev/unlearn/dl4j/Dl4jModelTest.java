@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -244,14 +244,14 @@ class Dl4jModelTest {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
         .dataType(DataType.DOUBLE).list()
         .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
-        .layer(new BatchNormalization.Builder().name("bn").nOut(5).build())
+        .layer(new EmbeddingLayer.Builder().name("emb").nIn(5).nOut(5).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
             .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
         .build();
-    MultiLayerNetwork bn = new MultiLayerNetwork(conf);
-    bn.init();
-    assertThatThrownBy(() -> Dl4jModel.of(bn)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("layer 1 (BatchNormalization \"bn\") is not supported");
+    MultiLayerNetwork emb = new MultiLayerNetwork(conf);
+    emb.init();
+    assertThatThrownBy(() -> Dl4jModel.of(emb)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("layer 1 (EmbeddingLayer \"emb\") is not supported");
     MultiLayerConfiguration mse = new NeuralNetConfiguration.Builder().seed(1)
         .dataType(DataType.DOUBLE).list()
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(3)

@@ -29,13 +29,15 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of being a wrapper (unlearn-dl4j), on a batch of 256 digits rows, float64, one thread:
+ * The cost of being a wrapper (unlearn-dl4j), on a batch of 256 digits rows and on the whole
+ * digits training set (1 437 rows, what an unlearner's full-data gradient sees), float64, one thread:
  * the adapter's gradient against one DL4J {@code fit} step on the same batch (forward, backward
  * and an SGD update: the work a DL4J user already pays per step), for the scoreboard's digits CNN
  * (conv 3x3x8, max pool 2, dense 32, softmax; p = 2 746); and the adapter's gradient of a DL4J MLP
@@ -49,6 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class Dl4jAdapterBenchmark {
+  /** Rows in the batch: 256, or 0 for the whole training set. */
+  @Param({"256", "0"})
+  int rows;
+
   Dataset batch;
   DataSet dl4jBatch;
   MultiLayerNetwork cnnNet;
@@ -90,7 +96,8 @@ public class Dl4jAdapterBenchmark {
 
   @Setup
   public void setUp() {
-    batch = Digits.standardSplit().train().rows(IntStream.range(0, 256).toArray());
+    Dataset train = Digits.standardSplit().train();
+    batch = rows == 0 ? train : train.rows(IntStream.range(0, rows).toArray());
     dl4jBatch = new DataSet(batch.features(DataType.DOUBLE), batch.oneHotLabels(DataType.DOUBLE));
     cnnNet = cnnNetwork();
     cnn = Dl4jModel.of(cnnNet);
