@@ -1,0 +1,450 @@
+package dev.unlearn.hessian.service;
+
+import dev.unlearn.api.Cost;
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.NonConvergenceException;
+import dev.unlearn.core.model.LogisticRegression;
+import dev.unlearn.hessian.internal.Factorizations;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A deletion service: one trained model, its curvature prepared once, and a stream of deletion
+ * requests, each answered by the exact Newton step on the data that remains, and each appended to
+ * a {@link DeletionJournal} when one is given.
+ *
+ * <pre>{@code
+ * try (DeletionJournal journal = DeletionJournal.open(Path.of("deletions.jsonl"))) {
+ *   DeletionService service = DeletionService.prepare(model, theta, train, 0.0, journal);
+ *   DeletionService.Receipt r = service.delete("request-17", 14, 230, 977);
+ *   INDArray now = r.parameters();
+ * }
+ * }</pre>
+ *
+ * <p><b>The step.</b> With the model's mean objective L<sub>X</sub>(&theta;) =
+ * (1/|X|)&Sigma;<sub>X</sub>&ell;<sub>i</sub>(&theta;) + (&lambda;/2)&Vert;&theta;&Vert;&sup2;, the prepared point
+ * &theta;<sub>0</sub>, the rows deleted so far F (requests are sequential: each deletes from what the
+ * previous ones left) and R the n<sub>r</sub> rows that remain, request j returns &theta;<sub>j</sub> =
+ * &theta;<sub>0</sub> &minus; (H<sub>R</sub>(&theta;<sub>0</sub>) + &delta;I)<sup>&minus;1</sup>&nabla;L<sub>R</sub>(&theta;<sub>0</sub>):
+ * the cold Newton step from &theta;<sub>0</sub> on the remaining rows, with their exact Hessian.
+ * Nothing accumulates between requests; each result is as good as one exact Newton step from the
+ * trained model.
+ *
+ * <p><b>How it is cheap.</b> Preparation forms the sum of the rows' curvature S = &Sigma;<sub>i</sub>
+ * U<sub>i</sub>U<sub>i</sub><sup>T</sup> (for softmax regression U<sub>i</sub> = x&#771;<sub>i</sub> &otimes;
+ * C<sub>i</sub>, C<sub>i</sub>C<sub>i</sub><sup>T</sup> = diag(s<sub>i</sub>) &minus; s<sub>i</sub>s<sub>i</sub><sup>T</sup>, exact),
+ * its eigendecomposition S = Q&Lambda;Q<sup>T</sup>, and every row's gradient in that basis. Then
+ * H<sub>R</sub> + &delta;I = Q[(&Lambda; &minus; WW<sup>T</sup>)/n<sub>r</sub> + (&lambda; + &delta;)I]Q<sup>T</sup>
+ * with W = Q<sup>T</sup>[U<sub>i</sub>]<sub>i&isin;F</sub>: the prepared curvature downdated by the
+ * deleted rows' own factors (rank k per row). A request adds its rows' columns to W and solves
+ * that system by conjugate gradients preconditioned by the diagonal (&Lambda;/n<sub>r</sub> + &lambda; +
+ * &delta;)<sup>&minus;1</sup>, which is the exact inverse before any deletion; the solve stops at a relative
+ * residual of 1e-12. When W has more columns than &theta; has entries, the downdate is folded in:
+ * an eigendecomposition of &Lambda; &minus; WW<sup>T</sup> becomes the new basis and W is emptied
+ * (a refactorisation, counted in the receipt).
+ *
+ * <p>Models: {@link LogisticRegression} (its per-row curvature factors are exact and closed-form).
+ * Dense: p &le; 5000. Not thread-safe; the caller's &theta; and data are never modified.
+ */
+public final class DeletionService {
+  /** The largest p the dense eigenbasis is formed for. */
+  public static final int MAX_DIMENSION = 5000;
+  private static final double TOLERANCE = 1e-12;
+
+  private final Model model;
+  private final Dataset train;
+  private final DeletionJournal journal;
+  private final int n;
+  private final int p;
+  private final int k;
+  private final double mu;
+  private final double damping;
+  private final INDArray theta0;
+  private final double[] probabilities; // n x k, at theta0
+  /** Q, p x p (columns eigenvectors); Λ; the rows' loss gradients and Σ of them, in Q's basis. */
+  private INDArray q;
+  private double[] lambda;
+  private INDArray gradients; // p x n, Q^T ∇ℓ_i(θ0)
+  private double[] gradientSum; // Q^T Σ_i ∇ℓ_i(θ0)
+  private double[] theta0InBasis;
+  private INDArray w; // p x r, Q^T U_F (null when r = 0)
+  private final BitSet deleted = new BitSet();
+  private int remaining;
+  private int refactorisations;
+  private INDArray current;
+
+  private DeletionService(Model model, INDArray theta0, Dataset train, double damping,
+      DeletionJournal journal) {
+    this.model = model;
+    this.train = train;
+    this.journal = journal;
+    this.n = train.size();
+    this.p = model.numParameters();
+    this.k = model.numClasses();
+    this.damping = damping;
+    this.mu = model.l2() + damping;
+    this.theta0 = theta0.castTo(DataType.DOUBLE).dup().reshape(p);
+    this.current = this.theta0.dup();
+    this.remaining = n;
+    INDArray logits = model.logits(this.theta0, train.features(DataType.DOUBLE))
+        .castTo(DataType.DOUBLE);
+    this.probabilities = softmax(logits);
+  }
+
+  /**
+   * Prepares the service for {@code model} trained to {@code theta} on {@code train}.
+   *
+   * @param damping &delta; &ge; 0 added to the curvature (0: the exact Newton step)
+   * @param journal where served requests are recorded, or null for none
+   * @throws InvalidInputException for a model other than logistic regression, p &gt; {@link
+   *     #MAX_DIMENSION}, &lambda; + &delta; = 0, or a θ of the wrong length or not finite
+   */
+  public static DeletionService prepare(Model model, INDArray theta, Dataset train,
+      double damping, DeletionJournal journal) {
+    InvalidInputException.check(model instanceof LogisticRegression, "model (%s) must be "
+        + "logistic regression: the service needs exact per-row curvature factors",
+        model == null ? null : model.name());
+    InvalidInputException.check(train != null && train.size() > 1, "train must have > 1 rows");
+    InvalidInputException.check(theta != null && theta.length() == model.numParameters(),
+        "theta length (%s) must be the number of parameters (%d)",
+        theta == null ? null : theta.length(), model.numParameters());
+    InvalidInputException.check(model.numParameters() <= MAX_DIMENSION,
+        "p (%d) must be <= %d for the dense eigenbasis", model.numParameters(), MAX_DIMENSION);
+    InvalidInputException.check(damping >= 0 && Double.isFinite(damping),
+        "damping (%s) must be >= 0 and finite", damping);
+    InvalidInputException.check(model.l2() + damping > 0, "l2 + damping (%s) must be > 0: the "
+        + "remaining rows' curvature alone can be singular", model.l2() + damping);
+    InvalidInputException.check(train.numFeatures() == model.numInputs()
+        && train.numClasses() == model.numClasses(), "train (%d features, %d classes) must match "
+        + "the model (%d, %d)", train.numFeatures(), train.numClasses(), model.numInputs(),
+        model.numClasses());
+    double[] t = theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    for (double v : t) {
+      InvalidInputException.check(Double.isFinite(v), "theta must be finite");
+    }
+    DeletionService s = new DeletionService(model, theta, train, damping, journal);
+    s.prepareBasis();
+    return s;
+  }
+
+  private void prepareBasis() {
+    // S = Σ_i U_i U_i^T, accumulated over blocks of rows
+    INDArray sum = Nd4j.zeros(DataType.DOUBLE, p, p);
+    int block = Math.max(1, 2048 / k);
+    for (int from = 0; from < n; from += block) {
+      int to = Math.min(n, from + block);
+      int[] rows = new int[to - from];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = from + i;
+      }
+      INDArray f = factors(rows);
+      org.nd4j.linalg.factory.Nd4j.gemm(f, f, sum, false, true, 1.0, 1.0);
+    }
+    double[] values = new double[p];
+    double[] vectors = new double[p * p];
+    Factorizations.symmetricEigen(sum, values, vectors);
+    q = Nd4j.create(vectors, new long[] {p, p}, 'c');
+    lambda = values;
+    INDArray g = model.at(theta0, train).perExampleGradients().castTo(DataType.DOUBLE); // n x p
+    gradients = q.transpose().mmul(g.transpose()); // p x n
+    gradientSum = gradients.sum(1).toDoubleVector();
+    theta0InBasis = q.transpose().mmul(theta0.reshape(p, 1)).reshape(p).toDoubleVector();
+  }
+
+  /**
+   * The rows' curvature factors at θ0, p x (k·rows): for row i the k columns x̃_i ⊗ C_i with
+   * C_i = diag(√s) − s √s^T (so C_i C_i^T = diag(s) − s s^T), θ laid out as [W (d x k), b].
+   */
+  private INDArray factors(int[] rows) {
+    int d = train.numFeatures();
+    double[] x = train.rows(rows).features(DataType.DOUBLE).dup('c').data().asDouble();
+    double[] f = new double[p * k * rows.length]; // row-major p x (k·rows)
+    int cols = k * rows.length;
+    double[] c = new double[k * k];
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
+      for (int a = 0; a < k; a++) {
+        double sa = probabilities[i * k + a];
+        for (int b = 0; b < k; b++) {
+          double sb = probabilities[i * k + b];
+          c[a * k + b] = (a == b ? Math.sqrt(sa) : 0) - sa * Math.sqrt(sb);
+        }
+      }
+      for (int feature = 0; feature <= d; feature++) {
+        double xv = feature == d ? 1 : x[r * d + feature];
+        if (xv == 0) {
+          continue;
+        }
+        for (int a = 0; a < k; a++) {
+          int row = feature * k + a;
+          for (int b = 0; b < k; b++) {
+            f[row * cols + r * k + b] = xv * c[a * k + b];
+          }
+        }
+      }
+    }
+    return Nd4j.create(f, new long[] {p, cols}, 'c');
+  }
+
+  private double[] softmax(INDArray logits) {
+    double[] z = logits.dup('c').data().asDouble();
+    for (int i = 0; i < n; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int a = 0; a < k; a++) {
+        max = Math.max(max, z[i * k + a]);
+      }
+      double s = 0;
+      for (int a = 0; a < k; a++) {
+        z[i * k + a] = Math.exp(z[i * k + a] - max);
+        s += z[i * k + a];
+      }
+      for (int a = 0; a < k; a++) {
+        z[i * k + a] /= s;
+      }
+    }
+    return z;
+  }
+
+  /**
+   * One served request.
+   *
+   * @param requestId the caller's id
+   * @param parameters θ after the request (a new array)
+   * @param rows the rows it deleted (indices of the training set given to {@link #prepare})
+   * @param remaining rows left
+   * @param cost its cost (wall time; gradient-equivalents of the forward pass on its rows)
+   * @param iterations conjugate-gradient iterations of its solve
+   * @param downdateRank columns of the downdate after it (0 right after a refactorisation)
+   * @param refactorised whether the downdate was folded into a new eigenbasis for it
+   * @param verification forget-set loss and accuracy of its rows before and after
+   */
+  public record Receipt(String requestId, INDArray parameters, int[] rows, int remaining, Cost cost,
+      int iterations, int downdateRank, boolean refactorised, Map<String, Double> verification) {
+    @Override
+    public INDArray parameters() {
+      return parameters.dup();
+    }
+
+    @Override
+    public int[] rows() {
+      return rows.clone();
+    }
+  }
+
+  /** θ after the requests served so far (θ0 before any). */
+  public INDArray parameters() {
+    return current.dup();
+  }
+
+  /** Rows not yet deleted. */
+  public int remaining() {
+    return remaining;
+  }
+
+  /** Deletes these rows (indices of the training set) and answers with the new θ. */
+  public Receipt delete(String requestId, int... rows) {
+    InvalidInputException.check(requestId != null && !requestId.isBlank(),
+        "requestId must not be blank");
+    InvalidInputException.check(rows != null && rows.length > 0, "rows must not be empty");
+    int[] sorted = rows.clone();
+    Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      int r = sorted[i];
+      InvalidInputException.check(r >= 0 && r < n, "row %d must be in [0, %d)", r, n);
+      InvalidInputException.check(i == 0 || sorted[i - 1] != r, "row %d is listed twice", r);
+      InvalidInputException.check(!deleted.get(r), "row %d was already deleted", r);
+    }
+    InvalidInputException.check(remaining - sorted.length >= 1, "deleting %d rows would leave "
+        + "none of the %d that remain", sorted.length, remaining);
+    Cost.Meter meter = new Cost.Meter(n);
+    INDArray before = current;
+    Dataset forget = train.rows(sorted);
+    for (int r : sorted) {
+      deleted.set(r);
+    }
+    remaining -= sorted.length;
+    INDArray wNew = q.transpose().mmul(factors(sorted));
+    w = w == null ? wNew : Nd4j.hstack(w, wNew);
+    boolean refactorised = false;
+    if (w.columns() > p) {
+      refactor();
+      refactorised = true;
+    }
+    // the retain gradient at θ0 in the basis: (Σ_R ∇ℓ_i)/n_r + λθ0
+    double[] g = gradientSum.clone();
+    double[] colSums = gradients.getColumns(deletedRows()).sum(1).toDoubleVector();
+    double nr = remaining;
+    for (int j = 0; j < p; j++) {
+      g[j] = (g[j] - colSums[j]) / nr + model.l2() * theta0InBasis[j];
+    }
+    meter.gradient(sorted.length);
+    double[] z = new double[p];
+    int iterations = solve(g, nr, z);
+    meter.iterations(iterations);
+    meter.hvps(iterations);
+    INDArray step = q.mmul(Nd4j.createFromArray(z).reshape(p, 1)).reshape(p);
+    current = theta0.sub(step);
+    Cost cost = meter.stop();
+    Map<String, Double> verification = verify(forget, before, current);
+    Receipt receipt = new Receipt(requestId, current.dup(), sorted, remaining, cost, iterations,
+        w == null ? 0 : (int) w.columns(), refactorised, verification);
+    if (journal != null) {
+      long[] ids = Arrays.stream(sorted).asLongStream().toArray();
+      Map<String, String> hp = new LinkedHashMap<>();
+      hp.put("damping", Double.toString(damping));
+      hp.put("l2", Double.toString(model.l2()));
+      hp.put("tolerance", Double.toString(TOLERANCE));
+      hp.put("base", "theta0 (" + ParameterHash.of(theta0) + ")");
+      Map<String, Double> c = new LinkedHashMap<>();
+      c.put("seconds", cost.seconds());
+      c.put("gradient-equivalents", cost.gradientEvaluations());
+      c.put("cg-iterations", (double) iterations);
+      c.put("downdate-rank", (double) receipt.downdateRank());
+      c.put("refactorised", refactorised ? 1.0 : 0.0);
+      journal.append(new JournalRecord(requestId, "rows", ids, remaining, "newton-downdate", hp,
+          ParameterHash.of(before), ParameterHash.of(current), c, null, verification));
+    }
+    return receipt;
+  }
+
+  private int[] deletedRows() {
+    return deleted.stream().toArray();
+  }
+
+  /**
+   * Solves ((Λ − W W^T)/n_r + μ) z = g by conjugate gradients preconditioned by (Λ/n_r + μ)^−1.
+   */
+  private int solve(double[] g, double nr, double[] z) {
+    double[] pre = new double[p];
+    for (int j = 0; j < p; j++) {
+      pre[j] = 1 / (lambda[j] / nr + mu);
+    }
+    double[] r = g.clone();
+    double bNorm = norm(g);
+    if (bNorm == 0) {
+      return 0;
+    }
+    double[] y = new double[p];
+    for (int j = 0; j < p; j++) {
+      y[j] = pre[j] * r[j];
+    }
+    double[] d = y.clone();
+    double ry = dot(r, y);
+    for (int it = 1; it <= 10 * p; it++) {
+      double[] ad = apply(d, nr);
+      double alpha = ry / dot(d, ad);
+      for (int j = 0; j < p; j++) {
+        z[j] += alpha * d[j];
+        r[j] -= alpha * ad[j];
+      }
+      if (norm(r) <= TOLERANCE * bNorm) {
+        return it;
+      }
+      for (int j = 0; j < p; j++) {
+        y[j] = pre[j] * r[j];
+      }
+      double ryNew = dot(r, y);
+      double beta = ryNew / ry;
+      ry = ryNew;
+      for (int j = 0; j < p; j++) {
+        d[j] = y[j] + beta * d[j];
+      }
+    }
+    throw new NonConvergenceException(String.format(Locale.ROOT, "downdated Newton solve did "
+        + "not reach relative residual %g in %d iterations", TOLERANCE, 10 * p), 10L * p,
+        norm(r) / bNorm);
+  }
+
+  private double[] apply(double[] v, double nr) {
+    double[] out = new double[p];
+    for (int j = 0; j < p; j++) {
+      out[j] = (lambda[j] / nr + mu) * v[j];
+    }
+    if (w != null) {
+      INDArray vv = Nd4j.createFromArray(v).reshape(p, 1);
+      double[] wwv = w.mmul(w.transpose().mmul(vv)).reshape(p).toDoubleVector();
+      for (int j = 0; j < p; j++) {
+        out[j] -= wwv[j] / nr;
+      }
+    }
+    return out;
+  }
+
+  /** Folds the downdate into a new eigenbasis: Λ − W W^T = Q' Λ' Q'^T; Q ← Q Q'. */
+  private void refactor() {
+    INDArray m = w.mmul(w.transpose()).negi();
+    for (int j = 0; j < p; j++) {
+      m.putScalar(j, j, m.getDouble(j, j) + lambda[j]);
+    }
+    double[] values = new double[p];
+    double[] vectors = new double[p * p];
+    Factorizations.symmetricEigen(m, values, vectors);
+    INDArray qq = Nd4j.create(vectors, new long[] {p, p}, 'c');
+    q = q.mmul(qq);
+    lambda = values;
+    gradients = qq.transpose().mmul(gradients);
+    gradientSum = qq.transpose().mmul(Nd4j.createFromArray(gradientSum).reshape(p, 1)).reshape(p)
+        .toDoubleVector();
+    theta0InBasis = qq.transpose().mmul(Nd4j.createFromArray(theta0InBasis).reshape(p, 1))
+        .reshape(p).toDoubleVector();
+    w = null;
+    refactorisations++;
+  }
+
+  /** Refactorisations so far. */
+  public int refactorisations() {
+    return refactorisations;
+  }
+
+  private Map<String, Double> verify(Dataset forget, INDArray before, INDArray after) {
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("forget-loss-before", model.loss(before, forget) - 0.5 * model.l2() * sq(before));
+    v.put("forget-loss-after", model.loss(after, forget) - 0.5 * model.l2() * sq(after));
+    v.put("forget-accuracy-before", accuracy(forget, before));
+    v.put("forget-accuracy-after", accuracy(forget, after));
+    return v;
+  }
+
+  private static double sq(INDArray t) {
+    double s = t.norm2Number().doubleValue();
+    return s * s;
+  }
+
+  private double accuracy(Dataset d, INDArray theta) {
+    INDArray pred = model.logits(theta, d.features(DataType.DOUBLE)).argMax(1);
+    int ok = 0;
+    for (int i = 0; i < d.size(); i++) {
+      ok += pred.getInt(i) == d.label(i) ? 1 : 0;
+    }
+    return (double) ok / d.size();
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double norm(double[] a) {
+    return Math.sqrt(dot(a, a));
+  }
+
+  /** The deleted rows so far, ascending. */
+  public List<Integer> deleted() {
+    List<Integer> out = new ArrayList<>();
+    deleted.stream().forEach(out::add);
+    return out;
+  }
+}
