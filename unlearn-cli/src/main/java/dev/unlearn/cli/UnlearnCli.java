@@ -14,8 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code unlearn} command: {@code scoreboard}, {@code canary} and {@code score} as picocli
- * subcommands, each with its own flags and {@code --help}; a flag that does not apply to a command
+ * The {@code unlearn} command: {@code scoreboard}, {@code canary}, {@code score} and {@code
+ * journal verify} as picocli subcommands, each with its own flags and {@code --help}; a flag that
+ * does not apply to a command
  * is an error. Exit status 0, or 2 for bad input (an unknown flag or method, a value out of range,
  * a malformed file), with a one-line message naming the value.
  *
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "unlearn", mixinStandardHelpOptions = true,
     versionProvider = UnlearnCli.Version.class,
-    description = "Machine unlearning: evaluate unlearners, study canaries, score confidences.",
-    subcommands = {Scoreboard.class, Canary.class, Score.class})
+    description = "Machine unlearning: evaluate unlearners, study canaries, score confidences, "
+        + "verify deletion journals.",
+    subcommands = {Scoreboard.class, Canary.class, Score.class, Journal.class})
 public final class UnlearnCli implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -60,6 +62,9 @@ public final class UnlearnCli implements Callable<Integer> {
         if (cls == Score.class) {
           return cls.cast(new Score(out));
         }
+        if (cls == Journal.Verify.class) {
+          return cls.cast(new Journal.Verify(out));
+        }
         return CommandLine.defaultFactory().create(cls);
       }
     };
@@ -86,7 +91,7 @@ public final class UnlearnCli implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    spec.commandLine().getErr().println("\nA command is required: scoreboard, canary or score.");
+    spec.commandLine().getErr().println("\nA command is required: scoreboard, canary, score or journal.");
     return 2;
   }
 

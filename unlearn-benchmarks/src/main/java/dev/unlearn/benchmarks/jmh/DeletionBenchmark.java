@@ -9,6 +9,7 @@ import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.core.train.TrainingResult;
 import dev.unlearn.hessian.amortized.AmortizedDeleter;
+import dev.unlearn.hessian.service.DeletionService;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,29 @@ public class DeletionBenchmark {
   public void deletionStream(Blackhole bh) {
     for (int[] rows : requests) {
       bh.consume(deleter.delete(rows).parameters());
+    }
+  }
+
+  /**
+   * The same 20 requests served by the deletion service: the exact Newton step on the rows that
+   * remain (the prepared curvature downdated by the deleted rows' factors). Preparation per shot,
+   * not timed.
+   */
+  @Benchmark
+  public void serviceStream(ServiceState state, Blackhole bh) {
+    for (int q = 0; q < REQUESTS; q++) {
+      bh.consume(state.service.delete("r" + q, requests[q]).parameters());
+    }
+  }
+
+  /** A freshly prepared deletion service for every shot. */
+  @State(Scope.Thread)
+  public static class ServiceState {
+    DeletionService service;
+
+    @Setup(Level.Iteration)
+    public void prepare(DeletionBenchmark b) {
+      service = DeletionService.prepare(b.model, b.theta, b.train, 0, null);
     }
   }
 
