@@ -49,7 +49,12 @@ final class Journal {
       if (parameters != null) {
         InvalidInputException.check(Files.isRegularFile(parameters), "parameters %s is not a "
             + "file", parameters);
-        theta = Nd4j.createFromNpyFile(parameters.toFile());
+        try {
+          theta = Nd4j.createFromNpyFile(parameters.toFile());
+        } catch (RuntimeException e) {
+          throw new InvalidInputException("parameters " + parameters + " is not a NumPy .npy "
+              + "file: " + e.getMessage());
+        }
       }
       JournalVerification v = DeletionJournal.verify(file, theta);
       out.printf("%s: %d entries (%d requests), head %s%n", file, v.entries(),

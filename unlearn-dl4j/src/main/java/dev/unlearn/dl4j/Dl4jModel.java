@@ -518,6 +518,10 @@ public final class Dl4jModel extends AbstractModel {
       long pb, java.util.function.Consumer<INDArray> setBody,
       java.util.function.Function<String, INDArray> getBody, java.util.Set<String> bodyKeys,
       String out, List<Norm> norms, DataType type) {
+    long most = Math.max(pFull, pb);
+    InvalidInputException.check(most <= (type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE),
+        "network parameters (%d) must be at most %d for %s (each is indexed by its value)", most,
+        type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE, type);
     setFull.accept(Nd4j.arange(0, pFull).castTo(type).reshape(1, pFull));
     boolean[] stat = new boolean[(int) pFull];
     java.util.Set<String> normKeys = new java.util.HashSet<>();
@@ -536,9 +540,6 @@ public final class Dl4jModel extends AbstractModel {
     for (int f = 0; f < pFull; f++) {
       thetaOf[f] = stat[f] ? -1 : p++;
     }
-    InvalidInputException.check(p <= (type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE),
-        "network parameters (%d) must be at most %d for %s", p,
-        type == DataType.FLOAT ? 1 << 24 : Integer.MAX_VALUE, type);
     int[] keep = new int[p];
     for (int f = 0; f < pFull; f++) {
       if (thetaOf[f] >= 0) {

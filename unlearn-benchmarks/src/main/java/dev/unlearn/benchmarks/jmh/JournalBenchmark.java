@@ -45,7 +45,7 @@ public class JournalBenchmark {
     file = dir.resolve("journal.jsonl");
     List<JournalRecord> records = new ArrayList<>();
     for (int i = 1; i <= 10_000; i++) {
-      records.add(new JournalRecord("req-" + i, "rows", new long[] {i, i + 1_000_000L}, 100_000 - i,
+      records.add(new JournalRecord("req-" + i, "rows", new long[] {i, i + 1_000_000L}, 100_000 - 2 * i,
           "newton-downdate", Map.of("damping", "0.0"), "h" + (i - 1), "h" + i,
           Map.of("seconds", 0.001, "cg-iterations", 10.0), Certificate.of(1, 1e-4, 2.5, 0.1),
           Map.of("forget-loss-before", 0.1, "forget-loss-after", 0.9)));

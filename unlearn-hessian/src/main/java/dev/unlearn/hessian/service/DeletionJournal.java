@@ -54,7 +54,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * it. The salt keeps two journals' id hashes unlinkable, but anyone holding the journal can test a
  * candidate id ({@link #idHash}), which is how an auditor checks that a given row was deleted.
  *
- * <p>One writer at a time: {@link #open} takes an exclusive lock on the file.
+ * <p>One writer at a time: {@link #open} takes an exclusive lock on {@link #lockFile} (a sibling
+ * file, so that readers of the journal cannot release it). After a failed write the journal
+ * refuses further appends: reopen it, which verifies it.
  */
 public final class DeletionJournal implements AutoCloseable {
   /** The journal format written in the genesis entry. */
@@ -74,6 +76,7 @@ public final class DeletionJournal implements AutoCloseable {
   private final String salt;
   private long next;
   private String head;
+  private boolean failed;
 
   private DeletionJournal(Path file, FileChannel channel, FileLock lock, Clock clock, String salt,
       long next, String head) {
@@ -105,20 +108,32 @@ public final class DeletionJournal implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      // The lock is on a sibling file that nothing else opens: POSIX drops a process's lock on a
+      // file when any descriptor of that file is closed, and readers (verify) open the journal.
+      FileChannel lockChannel = FileChannel.open(lockFile(file), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
       FileLock lock;
       try {
-        lock = ch.tryLock();
+        lock = lockChannel.tryLock();
       } catch (java.nio.channels.OverlappingFileLockException e) {
         lock = null; // held by another writer in this JVM
       } catch (IOException | RuntimeException e) {
-        ch.close();
+        lockChannel.close();
         throw e;
       }
       if (lock == null) {
-        ch.close();
-        throw new JournalException("journal " + file + " is held by another writer");
+        lockChannel.close();
+        throw new JournalException("journal " + file + " is held by another writer (lock file "
+            + lockFile(file) + ")");
+      }
+      FileChannel ch;
+      try {
+        ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+      } catch (IOException | RuntimeException e) {
+        lock.release();
+        lockChannel.close();
+        throw e;
       }
       try {
         if (ch.size() == 0) {
@@ -143,6 +158,7 @@ public final class DeletionJournal implements AutoCloseable {
             v.entries(), v.headHash());
       } catch (IOException | RuntimeException e) {
         lock.release();
+        lockChannel.close();
         ch.close();
         throw e;
       }
@@ -153,18 +169,23 @@ public final class DeletionJournal implements AutoCloseable {
     }
   }
 
+  /** The file whose exclusive lock marks the journal's one writer: the journal's name + ".lock". */
+  public static Path lockFile(Path journal) {
+    return journal.resolveSibling(journal.getFileName() + ".lock");
+  }
+
   /** The journal's file. */
   public Path file() {
     return file;
   }
 
   /** The hash of the last entry written. */
-  public String head() {
+  public synchronized String head() {
     return head;
   }
 
   /** Entries in the journal, the genesis entry included. */
-  public long size() {
+  public synchronized long size() {
     return next;
   }
 
@@ -190,6 +211,10 @@ public final class DeletionJournal implements AutoCloseable {
   public synchronized void appendAll(List<JournalRecord> records) {
     InvalidInputException.check(records != null, "records must not be null");
     InvalidInputException.check(channel.isOpen(), "journal %s is closed", file);
+    if (failed) {
+      throw new JournalException("journal " + file + " failed to write earlier; its last entry "
+          + "may be torn: close it, verify it and open it again");
+    }
     List<ObjectNode> entries = new ArrayList<>(records.size());
     long seq = next;
     for (JournalRecord r : records) {
@@ -281,6 +306,7 @@ public final class DeletionJournal implements AutoCloseable {
       }
       channel.force(true);
     } catch (IOException ex) {
+      failed = true; // never append after a partial line: the next entry would be glued to it
       throw new JournalException("cannot append to journal " + file + " (the last entry may be "
           + "torn; verify it): " + ex.getMessage(), ex);
     }
@@ -292,8 +318,9 @@ public final class DeletionJournal implements AutoCloseable {
   public synchronized void close() {
     try {
       if (channel.isOpen()) {
-        lock.release();
         channel.close();
+        lock.release();
+        lock.channel().close();
       }
     } catch (IOException e) {
       throw new JournalException("cannot close journal " + file + ": " + e.getMessage(), e);
@@ -339,6 +366,7 @@ public final class DeletionJournal implements AutoCloseable {
     HexFormat hex = HexFormat.of();
     String prev = ZERO;
     String lastParams = null;
+    long remainingBefore = -1;
     int line = 0;
     int start = 0;
     while (start < all.length) {
@@ -383,6 +411,15 @@ public final class DeletionJournal implements AutoCloseable {
           problems.add(new Problem(line, start, Kind.UNREADABLE, "not a genesis entry of format "
               + FORMAT));
         }
+        if (e.has("remaining") && e.has("ids")) {
+          long left = e.path("remaining").asLong();
+          if (remainingBefore >= 0 && left != remainingBefore - e.path("ids").path("count")
+              .asLong()) {
+            problems.add(new Problem(line, start, Kind.BAD_SEQUENCE, "remaining " + left
+                + " after deleting " + e.path("ids").path("count") + " of " + remainingBefore));
+          }
+          remainingBefore = left;
+        }
         if (e.has("parameters")) {
           lastParams = e.path("parameters").path("after").asText();
         }
@@ -400,7 +437,8 @@ public final class DeletionJournal implements AutoCloseable {
       String now = ParameterHash.of(currentParameters);
       if (!now.equals(lastParams)) {
         problems.add(new Problem(line, all.length, Kind.PARAMETERS_MISMATCH, "the parameters "
-            + "hash to " + now + ", the last request left " + lastParams));
+            + "hash to " + now + (lastParams == null ? ", and no request has been served"
+                : ", the last request left " + lastParams)));
       }
     }
     return new JournalVerification(complete, prev, lastParams, problems);

@@ -53,8 +53,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * an eigendecomposition of &Lambda; &minus; WW<sup>T</sup> becomes the new basis and W is emptied
  * (a refactorisation, counted in the receipt).
  *
- * <p>Models: {@link LogisticRegression} (its per-row curvature factors are exact and closed-form).
- * Dense: p &le; 5000. Not thread-safe; the caller's &theta; and data are never modified.
+ * <p>Models: {@link LogisticRegression} in float64 (its per-row curvature factors are exact and
+ * closed-form). Dense: p &le; 5000; memory about 8(2p&sup2; + pn) bytes (the basis and every row's
+ * gradient in it). A request that fails (a solve that does not converge, a journal that cannot be
+ * written) leaves the service as it was. A service starts from the trained model with nothing
+ * deleted: it does not resume a journal's earlier requests. Not thread-safe; the caller's &theta;
+ * and data are never modified.
  */
 public final class DeletionService {
   /** The largest p the dense eigenbasis is formed for. */
@@ -118,6 +122,9 @@ public final class DeletionService {
     InvalidInputException.check(theta != null && theta.length() == model.numParameters(),
         "theta length (%s) must be the number of parameters (%d)",
         theta == null ? null : theta.length(), model.numParameters());
+    InvalidInputException.check(model.dataType() == DataType.DOUBLE, "model data type (%s) must "
+        + "be DOUBLE: the service's steps and the journal's parameter hashes are float64",
+        model.dataType());
     InvalidInputException.check(model.numParameters() <= MAX_DIMENSION,
         "p (%d) must be <= %d for the dense eigenbasis", model.numParameters(), MAX_DIMENSION);
     InvalidInputException.check(damping >= 0 && Double.isFinite(damping),
@@ -266,6 +273,36 @@ public final class DeletionService {
     }
     InvalidInputException.check(remaining - sorted.length >= 1, "deleting %d rows would leave "
         + "none of the %d that remain", sorted.length, remaining);
+    // a request that fails (solve or journal) leaves the service as it was
+    BitSet deletedBefore = (BitSet) deleted.clone();
+    int remainingBefore = remaining;
+    INDArray qBefore = q;
+    INDArray wBefore = w;
+    double[] lambdaBefore = lambda;
+    INDArray gradientsBefore = gradients;
+    double[] gradientSumBefore = gradientSum;
+    double[] theta0Before = theta0InBasis;
+    INDArray currentBefore = current;
+    int refactorisationsBefore = refactorisations;
+    try {
+      return serve(requestId, sorted);
+    } catch (RuntimeException e) {
+      deleted.clear();
+      deleted.or(deletedBefore);
+      remaining = remainingBefore;
+      q = qBefore;
+      w = wBefore;
+      lambda = lambdaBefore;
+      gradients = gradientsBefore;
+      gradientSum = gradientSumBefore;
+      theta0InBasis = theta0Before;
+      current = currentBefore;
+      refactorisations = refactorisationsBefore;
+      throw e;
+    }
+  }
+
+  private Receipt serve(String requestId, int[] sorted) {
     Cost.Meter meter = new Cost.Meter(n);
     INDArray before = current;
     Dataset forget = train.rows(sorted);

@@ -191,6 +191,49 @@ class DeletionJournalTest {
       assertThatThrownBy(() -> DeletionJournal.open(f)).isInstanceOf(JournalException.class)
           .hasMessageContaining("held by another writer");
     }
+    // reopened, and read while it is held: still held (the lock is on a sibling file)
+    try (DeletionJournal j = DeletionJournal.open(f)) {
+      assertThat(DeletionJournal.verify(f).intact()).isTrue();
+      assertThatThrownBy(() -> DeletionJournal.open(f)).isInstanceOf(JournalException.class)
+          .hasMessageContaining("held by another writer");
+    }
+  }
+
+  /** Holds the journal's lock in another process (the lock must hold across processes). */
+  public static final class Holder {
+    public static void main(String[] args) throws Exception {
+      try (DeletionJournal j = DeletionJournal.open(Path.of(args[0]))) {
+        DeletionJournal.verify(Path.of(args[0])); // reading must not release the lock
+        System.out.println("holding");
+        System.out.flush();
+        Thread.sleep(60_000);
+      }
+    }
+  }
+
+  @Test
+  void anotherProcessCannotWriteWhileAReopenedJournalIsHeld() throws Exception {
+    Path f = dir.resolve("held.jsonl");
+    try (DeletionJournal j = DeletionJournal.open(f)) {
+      j.append(record(1, "a", "b", 1));
+    }
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        Holder.class.getName(), f.toString()).redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("holding")) {
+        // start-up output
+      }
+      assertThat(line).isEqualTo("holding");
+      assertThatThrownBy(() -> DeletionJournal.open(f)).isInstanceOf(JournalException.class)
+          .hasMessageContaining("held by another writer");
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -198,7 +241,7 @@ class DeletionJournalTest {
     Path f = dir.resolve("big.jsonl");
     List<JournalRecord> records = new ArrayList<>();
     for (int i = 1; i <= 10_000; i++) {
-      records.add(record(i, "h" + (i - 1), "h" + i, i, i + 1_000_000L));
+      records.add(record(i, "h" + (i - 1), "h" + i, i));
     }
     try (DeletionJournal j = DeletionJournal.open(f)) {
       j.appendAll(records);

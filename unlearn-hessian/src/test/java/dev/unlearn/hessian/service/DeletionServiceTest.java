@@ -119,6 +119,27 @@ class DeletionServiceTest {
   }
 
   @Test
+  void aRequestThatCannotBeJournaledLeavesTheServiceAsItWas() {
+    Dataset train = Digits.standardSplit().train().rows(java.util.stream.IntStream.range(0, 60)
+        .toArray());
+    INDArray theta = Trainer.train(MODEL, train, TrainingRecipe.lbfgs(1e-8)).parameters();
+    DeletionJournal journal = DeletionJournal.open(dir.resolve("closed.jsonl"));
+    DeletionService s = DeletionService.prepare(MODEL, theta, train, 0, journal);
+    INDArray first = s.delete("a", 1, 2).parameters();
+    journal.close();
+    assertThatThrownBy(() -> s.delete("b", 5)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is closed");
+    assertThat(s.remaining()).isEqualTo(58);
+    assertThat(s.deleted()).containsExactly(1, 2);
+    assertThat(s.parameters()).isEqualTo(first);
+    // the same request served without a journal: as if the failed attempt never happened
+    DeletionService plain = DeletionService.prepare(MODEL, theta, train, 0, null);
+    plain.delete("a", 1, 2);
+    assertThat(plain.delete("b", 5).parameters().distance2(coldNewton(MODEL, theta,
+        train.without(new int[] {1, 2, 5})))).isLessThan(1e-9);
+  }
+
+  @Test
   void badRequestsAreRefusedNamingTheValue() {
     Dataset train = Digits.standardSplit().train().rows(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
         10, 11, 12, 13, 14, 15, 16, 17, 18, 19});
@@ -134,6 +155,9 @@ class DeletionServiceTest {
     assertThatThrownBy(() -> DeletionService.prepare(Mlp.of(Activation.TANH, 64, 8, 10)
         .withL2(1e-3), Mlp.of(Activation.TANH, 64, 8, 10).initialParameters(1), train, 0, null))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be logistic");
+    assertThatThrownBy(() -> DeletionService.prepare(MODEL.withDataType(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT), theta, train, 0, null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be DOUBLE");
     assertThatThrownBy(() -> DeletionService.prepare(LogisticRegression.of(64, 10), theta, train,
         0, null)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("l2 + damping (0.0) must be > 0");
