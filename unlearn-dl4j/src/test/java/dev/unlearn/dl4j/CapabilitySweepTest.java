@@ -2,28 +2,25 @@ package dev.unlearn.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unlearn.api.Dataset;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.TrainingRecipe;
 import dev.unlearn.api.Unlearner;
 import dev.unlearn.core.data.ForgetSets;
 import dev.unlearn.core.data.Split;
 import dev.unlearn.core.data.SyntheticData;
-import dev.unlearn.core.model.AbstractModel;
 import dev.unlearn.core.model.Activation;
 import dev.unlearn.core.model.Mlp;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.metrics.harness.EvaluationHarness;
 import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.MethodReport;
+import dev.unlearn.testkit.MinimalModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Every registered unlearner through the harness over three models: a gradient-only model (the
@@ -33,23 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * unlearners' own declarations.
  */
 class CapabilitySweepTest {
-  static final Mlp INNER = Mlp.of(Activation.TANH, 5, 6, 3).withL2(0);
-
-  static final class GradientOnly extends AbstractModel {
-    GradientOnly() {
-      super("gradient-only(5-6-3)", INNER.numParameters(), 5, 3, DataType.DOUBLE, 1e-3);
-    }
-
-    @Override
-    public INDArray logits(INDArray theta, INDArray features) {
-      return INNER.logits(theta, features);
-    }
-
-    @Override
-    protected INDArray crossEntropyGradient(INDArray theta, Dataset batch) {
-      return INNER.gradient(theta, batch);
-    }
-  }
+  static final Mlp INNER = Mlp.of(Activation.TANH, 5, 6, 3).withL2(1e-3);
 
   static Map<String, MethodReport> sweep(Model model) {
     Split s = SyntheticData.generate(60, 5, 3, 21);
@@ -74,9 +55,9 @@ class CapabilitySweepTest {
     // The registry holds the second-order unlearners too (unlearn-hessian is on the test path).
     assertThat(Unlearners.forName("newton"))
         .isInstanceOf(dev.unlearn.hessian.unlearner.NewtonUnlearner.class);
-    Map<String, MethodReport> gradientOnly = sweep(new GradientOnly());
+    Map<String, MethodReport> gradientOnly = sweep(MinimalModel.gradientOnly(INNER));
     Map<String, MethodReport> dl4j = sweep(Dl4jModel.of(Networks.mlp(5, 6, 3, 4)).withL2(1e-3));
-    Map<String, MethodReport> exact = sweep(INNER.withL2(1e-3));
+    Map<String, MethodReport> exact = sweep(INNER);
     for (Map<String, MethodReport> r : List.of(gradientOnly, dl4j, exact)) {
       assertThat(r).hasSize(Unlearners.available().size());
       for (MethodReport m : r.values()) {
@@ -97,9 +78,9 @@ class CapabilitySweepTest {
     assertThat(unsupported(exact)).containsExactly("certified-removal");
     assertThat(exact.get("certified-removal").message()).contains("does not support");
     // And the same unlearner runs where the capability is there, e.g. newton on curvature hessian.
-    assertThat(new GradientOnly().capabilities()).doesNotContain(
+    assertThat(MinimalModel.gradientOnly(INNER).capabilities()).doesNotContain(
         dev.unlearn.api.Capability.GAUSS_NEWTON);
-    assertThat(Unlearners.forName("newton").unsupportedReason(new GradientOnly(),
+    assertThat(Unlearners.forName("newton").unsupportedReason(MinimalModel.gradientOnly(INNER),
         Map.of("curvature", "hessian"))).isEmpty();
   }
 }

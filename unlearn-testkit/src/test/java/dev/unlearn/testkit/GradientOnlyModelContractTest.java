@@ -10,6 +10,6 @@ import dev.unlearn.api.Model;
 class GradientOnlyModelContractTest extends ModelDerivativesContract {
   @Override
   protected Model newModel() {
-    return new AbstractModelContractTest.GradientOnly().withL2(0.01);
+    return MinimalModel.gradientOnly(AbstractModelContractTest.INNER).withL2(0.01);
   }
 }

@@ -6,6 +6,8 @@ import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.NonConvergenceException;
 import dev.unlearn.core.model.LogisticRegression;
+import dev.unlearn.core.internal.Vectors;
+import dev.unlearn.core.model.Logits;
 import dev.unlearn.hessian.internal.Factorizations;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,18 +76,54 @@ public final class DeletionService {
   private final double mu;
   private final double damping;
   private final INDArray theta0;
-  private final double[] probabilities; // n x k, at theta0
-  /** Q, p x p (columns eigenvectors); Λ; the rows' loss gradients and Σ of them, in Q's basis. */
-  private INDArray q;
-  private double[] lambda;
-  private INDArray gradients; // p x n, Q^T ∇ℓ_i(θ0)
-  private double[] gradientSum; // Q^T Σ_i ∇ℓ_i(θ0)
-  private double[] theta0InBasis;
-  private INDArray w; // p x r, Q^T U_F (null when r = 0)
-  private final BitSet deleted = new BitSet();
-  private int remaining;
-  private int refactorisations;
+  private final double[][] probabilities; // n x k, at theta0
+  // What a request changes, replaced together only when it has succeeded (journal included).
+  private Basis basis;
+  private BitSet deleted = new BitSet();
   private INDArray current;
+  private int refactorisations;
+
+  /**
+   * The eigenbasis of the prepared curvature and what lives in it.
+   *
+   * @param q p x p, columns the eigenvectors
+   * @param lambda the eigenvalues
+   * @param gradients p x n, Q^T ∇ℓ_i(θ0) for every row
+   * @param gradientSum Q^T Σ_i ∇ℓ_i(θ0) over every row
+   * @param theta0 Q^T θ0
+   * @param w p x r, Q^T U_F, the deleted rows' factors (null when r = 0)
+   */
+  private record Basis(INDArray q, double[] lambda, INDArray gradients, double[] gradientSum,
+      double[] theta0, INDArray w) {
+    int rank() {
+      return w == null ? 0 : (int) w.columns();
+    }
+
+    Basis withDowndate(INDArray more) {
+      return new Basis(q, lambda, gradients, gradientSum, theta0,
+          w == null ? more : Nd4j.hstack(w, more));
+    }
+
+    /** Folds the downdate in: Λ − W W^T = Q' Λ' Q'^T; Q ← Q Q', the rest rotated by Q'^T. */
+    Basis refactored() {
+      int p = lambda.length;
+      INDArray m = w.mmul(w.transpose()).negi();
+      for (int j = 0; j < p; j++) {
+        m.putScalar(j, j, m.getDouble(j, j) + lambda[j]);
+      }
+      double[] values = new double[p];
+      double[] vectors = new double[p * p];
+      Factorizations.symmetricEigen(m, values, vectors);
+      INDArray qqT = Nd4j.create(vectors, new long[] {p, p}, 'c').transpose();
+      return new Basis(q.mmul(qqT.transpose()), values, qqT.mmul(gradients),
+          rotate(qqT, gradientSum), rotate(qqT, theta0), null);
+    }
+
+    private static double[] rotate(INDArray m, double[] v) {
+      return m.mmul(Nd4j.createFromArray(v).reshape(v.length, 1)).reshape(v.length)
+          .toDoubleVector();
+    }
+  }
 
   private DeletionService(Model model, INDArray theta0, Dataset train, double damping,
       DeletionJournal journal) {
@@ -99,10 +137,8 @@ public final class DeletionService {
     this.mu = model.l2() + damping;
     this.theta0 = theta0.castTo(DataType.DOUBLE).dup().reshape(p);
     this.current = this.theta0.dup();
-    this.remaining = n;
-    INDArray logits = model.logits(this.theta0, train.features(DataType.DOUBLE))
-        .castTo(DataType.DOUBLE);
-    this.probabilities = softmax(logits);
+    this.probabilities = Logits.softmax(Logits.rows(
+        model.logits(this.theta0, train.features(DataType.DOUBLE))));
   }
 
   /**
@@ -149,23 +185,18 @@ public final class DeletionService {
     INDArray sum = Nd4j.zeros(DataType.DOUBLE, p, p);
     int block = Math.max(1, 2048 / k);
     for (int from = 0; from < n; from += block) {
-      int to = Math.min(n, from + block);
-      int[] rows = new int[to - from];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = from + i;
-      }
+      int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + block)).toArray();
       INDArray f = factors(rows);
-      org.nd4j.linalg.factory.Nd4j.gemm(f, f, sum, false, true, 1.0, 1.0);
+      Nd4j.gemm(f, f, sum, false, true, 1.0, 1.0);
     }
     double[] values = new double[p];
     double[] vectors = new double[p * p];
     Factorizations.symmetricEigen(sum, values, vectors);
-    q = Nd4j.create(vectors, new long[] {p, p}, 'c');
-    lambda = values;
+    INDArray q = Nd4j.create(vectors, new long[] {p, p}, 'c');
     INDArray g = model.at(theta0, train).perExampleGradients().castTo(DataType.DOUBLE); // n x p
-    gradients = q.transpose().mmul(g.transpose()); // p x n
-    gradientSum = gradients.sum(1).toDoubleVector();
-    theta0InBasis = q.transpose().mmul(theta0.reshape(p, 1)).reshape(p).toDoubleVector();
+    INDArray gradients = q.transpose().mmul(g.transpose()); // p x n
+    basis = new Basis(q, values, gradients, gradients.sum(1).toDoubleVector(),
+        Basis.rotate(q.transpose(), theta0.toDoubleVector()), null);
   }
 
   /**
@@ -181,9 +212,9 @@ public final class DeletionService {
     for (int r = 0; r < rows.length; r++) {
       int i = rows[r];
       for (int a = 0; a < k; a++) {
-        double sa = probabilities[i * k + a];
+        double sa = probabilities[i][a];
         for (int b = 0; b < k; b++) {
-          double sb = probabilities[i * k + b];
+          double sb = probabilities[i][b];
           c[a * k + b] = (a == b ? Math.sqrt(sa) : 0) - sa * Math.sqrt(sb);
         }
       }
@@ -201,25 +232,6 @@ public final class DeletionService {
       }
     }
     return Nd4j.create(f, new long[] {p, cols}, 'c');
-  }
-
-  private double[] softmax(INDArray logits) {
-    double[] z = logits.dup('c').data().asDouble();
-    for (int i = 0; i < n; i++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int a = 0; a < k; a++) {
-        max = Math.max(max, z[i * k + a]);
-      }
-      double s = 0;
-      for (int a = 0; a < k; a++) {
-        z[i * k + a] = Math.exp(z[i * k + a] - max);
-        s += z[i * k + a];
-      }
-      for (int a = 0; a < k; a++) {
-        z[i * k + a] /= s;
-      }
-    }
-    return z;
   }
 
   /**
@@ -255,7 +267,7 @@ public final class DeletionService {
 
   /** Rows not yet deleted. */
   public int remaining() {
-    return remaining;
+    return n - deleted.cardinality();
   }
 
   /** Deletes these rows (indices of the training set) and answers with the new θ. */
@@ -271,103 +283,74 @@ public final class DeletionService {
       InvalidInputException.check(i == 0 || sorted[i - 1] != r, "row %d is listed twice", r);
       InvalidInputException.check(!deleted.get(r), "row %d was already deleted", r);
     }
-    InvalidInputException.check(remaining - sorted.length >= 1, "deleting %d rows would leave "
-        + "none of the %d that remain", sorted.length, remaining);
-    // a request that fails (solve or journal) leaves the service as it was
-    BitSet deletedBefore = (BitSet) deleted.clone();
-    int remainingBefore = remaining;
-    INDArray qBefore = q;
-    INDArray wBefore = w;
-    double[] lambdaBefore = lambda;
-    INDArray gradientsBefore = gradients;
-    double[] gradientSumBefore = gradientSum;
-    double[] theta0Before = theta0InBasis;
-    INDArray currentBefore = current;
-    int refactorisationsBefore = refactorisations;
-    try {
-      return serve(requestId, sorted);
-    } catch (RuntimeException e) {
-      deleted.clear();
-      deleted.or(deletedBefore);
-      remaining = remainingBefore;
-      q = qBefore;
-      w = wBefore;
-      lambda = lambdaBefore;
-      gradients = gradientsBefore;
-      gradientSum = gradientSumBefore;
-      theta0InBasis = theta0Before;
-      current = currentBefore;
-      refactorisations = refactorisationsBefore;
-      throw e;
-    }
-  }
-
-  private Receipt serve(String requestId, int[] sorted) {
+    int left = remaining() - sorted.length;
+    InvalidInputException.check(left >= 1, "deleting %d rows would leave none of the %d that "
+        + "remain", sorted.length, remaining());
     Cost.Meter meter = new Cost.Meter(n);
-    INDArray before = current;
-    Dataset forget = train.rows(sorted);
+    BitSet gone = (BitSet) deleted.clone();
     for (int r : sorted) {
-      deleted.set(r);
+      gone.set(r);
     }
-    remaining -= sorted.length;
-    INDArray wNew = q.transpose().mmul(factors(sorted));
-    w = w == null ? wNew : Nd4j.hstack(w, wNew);
-    boolean refactorised = false;
-    if (w.columns() > p) {
-      refactor();
-      refactorised = true;
+    Basis b = basis.withDowndate(basis.q().transpose().mmul(factors(sorted)));
+    boolean refactorised = b.rank() > p;
+    if (refactorised) {
+      b = b.refactored();
     }
     // the retain gradient at θ0 in the basis: (Σ_R ∇ℓ_i)/n_r + λθ0
-    double[] g = gradientSum.clone();
-    double[] colSums = gradients.getColumns(deletedRows()).sum(1).toDoubleVector();
-    double nr = remaining;
+    double[] g = b.gradientSum().clone();
+    double[] goneSum = b.gradients().getColumns(gone.stream().toArray()).sum(1).toDoubleVector();
     for (int j = 0; j < p; j++) {
-      g[j] = (g[j] - colSums[j]) / nr + model.l2() * theta0InBasis[j];
+      g[j] = (g[j] - goneSum[j]) / left + model.l2() * b.theta0()[j];
     }
     meter.gradient(sorted.length);
     double[] z = new double[p];
-    int iterations = solve(g, nr, z);
+    int iterations = solve(b, g, left, z);
     meter.iterations(iterations);
     meter.hvps(iterations);
-    INDArray step = q.mmul(Nd4j.createFromArray(z).reshape(p, 1)).reshape(p);
-    current = theta0.sub(step);
+    INDArray after = theta0.sub(b.q().mmul(Nd4j.createFromArray(z).reshape(p, 1)).reshape(p));
     Cost cost = meter.stop();
-    Map<String, Double> verification = verify(forget, before, current);
-    Receipt receipt = new Receipt(requestId, current.dup(), sorted, remaining, cost, iterations,
-        w == null ? 0 : (int) w.columns(), refactorised, verification);
+    Map<String, Double> verification = verify(train.rows(sorted), current, after);
     if (journal != null) {
-      long[] ids = Arrays.stream(sorted).asLongStream().toArray();
-      Map<String, String> hp = new LinkedHashMap<>();
-      hp.put("damping", Double.toString(damping));
-      hp.put("l2", Double.toString(model.l2()));
-      hp.put("tolerance", Double.toString(TOLERANCE));
-      hp.put("base", "theta0 (" + ParameterHash.of(theta0) + ")");
-      Map<String, Double> c = new LinkedHashMap<>();
-      c.put("seconds", cost.seconds());
-      c.put("gradient-equivalents", cost.gradientEvaluations());
-      c.put("cg-iterations", (double) iterations);
-      c.put("downdate-rank", (double) receipt.downdateRank());
-      c.put("refactorised", refactorised ? 1.0 : 0.0);
-      journal.append(new JournalRecord(requestId, "rows", ids, remaining, "newton-downdate", hp,
-          ParameterHash.of(before), ParameterHash.of(current), c, null, verification));
+      journal.append(record(requestId, sorted, left, after, cost, iterations, b.rank(),
+          refactorised, verification));
     }
-    return receipt;
+    basis = b;
+    deleted = gone;
+    current = after;
+    refactorisations += refactorised ? 1 : 0;
+    return new Receipt(requestId, after.dup(), sorted, left, cost, iterations, b.rank(),
+        refactorised, verification);
   }
 
-  private int[] deletedRows() {
-    return deleted.stream().toArray();
+  private JournalRecord record(String requestId, int[] rows, int left, INDArray after, Cost cost,
+      int iterations, int rank, boolean refactorised, Map<String, Double> verification) {
+    Map<String, String> hp = new LinkedHashMap<>();
+    hp.put("damping", Double.toString(damping));
+    hp.put("l2", Double.toString(model.l2()));
+    hp.put("tolerance", Double.toString(TOLERANCE));
+    hp.put("base", "theta0 (" + ParameterHash.of(theta0) + ")");
+    Map<String, Double> c = new LinkedHashMap<>();
+    c.put("seconds", cost.seconds());
+    c.put("gradient-equivalents", cost.gradientEvaluations());
+    c.put("cg-iterations", (double) iterations);
+    c.put("downdate-rank", (double) rank);
+    c.put("refactorised", refactorised ? 1.0 : 0.0);
+    return new JournalRecord(requestId, "rows", Arrays.stream(rows).asLongStream().toArray(),
+        left, "newton-downdate", hp, ParameterHash.of(current), ParameterHash.of(after), c, null,
+        verification);
   }
 
   /**
    * Solves ((Λ − W W^T)/n_r + μ) z = g by conjugate gradients preconditioned by (Λ/n_r + μ)^−1.
    */
-  private int solve(double[] g, double nr, double[] z) {
+  private int solve(Basis b, double[] g, double nr, double[] z) {
+    double[] lambda = b.lambda();
     double[] pre = new double[p];
     for (int j = 0; j < p; j++) {
       pre[j] = 1 / (lambda[j] / nr + mu);
     }
     double[] r = g.clone();
-    double bNorm = norm(g);
+    double bNorm = Vectors.norm(g);
     if (bNorm == 0) {
       return 0;
     }
@@ -376,21 +359,19 @@ public final class DeletionService {
       y[j] = pre[j] * r[j];
     }
     double[] d = y.clone();
-    double ry = dot(r, y);
+    double ry = Vectors.dot(r, y);
     for (int it = 1; it <= 10 * p; it++) {
-      double[] ad = apply(d, nr);
-      double alpha = ry / dot(d, ad);
-      for (int j = 0; j < p; j++) {
-        z[j] += alpha * d[j];
-        r[j] -= alpha * ad[j];
-      }
-      if (norm(r) <= TOLERANCE * bNorm) {
+      double[] ad = apply(b, d, nr);
+      double alpha = ry / Vectors.dot(d, ad);
+      Vectors.axpy(alpha, d, z);
+      Vectors.axpy(-alpha, ad, r);
+      if (Vectors.norm(r) <= TOLERANCE * bNorm) {
         return it;
       }
       for (int j = 0; j < p; j++) {
         y[j] = pre[j] * r[j];
       }
-      double ryNew = dot(r, y);
+      double ryNew = Vectors.dot(r, y);
       double beta = ryNew / ry;
       ry = ryNew;
       for (int j = 0; j < p; j++) {
@@ -399,43 +380,20 @@ public final class DeletionService {
     }
     throw new NonConvergenceException(String.format(Locale.ROOT, "downdated Newton solve did "
         + "not reach relative residual %g in %d iterations", TOLERANCE, 10 * p), 10L * p,
-        norm(r) / bNorm);
+        Vectors.norm(r) / bNorm);
   }
 
-  private double[] apply(double[] v, double nr) {
+  private double[] apply(Basis b, double[] v, double nr) {
     double[] out = new double[p];
     for (int j = 0; j < p; j++) {
-      out[j] = (lambda[j] / nr + mu) * v[j];
+      out[j] = (b.lambda()[j] / nr + mu) * v[j];
     }
-    if (w != null) {
+    if (b.w() != null) {
       INDArray vv = Nd4j.createFromArray(v).reshape(p, 1);
-      double[] wwv = w.mmul(w.transpose().mmul(vv)).reshape(p).toDoubleVector();
-      for (int j = 0; j < p; j++) {
-        out[j] -= wwv[j] / nr;
-      }
+      double[] wwv = b.w().mmul(b.w().transpose().mmul(vv)).reshape(p).toDoubleVector();
+      Vectors.axpy(-1 / nr, wwv, out);
     }
     return out;
-  }
-
-  /** Folds the downdate into a new eigenbasis: Λ − W W^T = Q' Λ' Q'^T; Q ← Q Q'. */
-  private void refactor() {
-    INDArray m = w.mmul(w.transpose()).negi();
-    for (int j = 0; j < p; j++) {
-      m.putScalar(j, j, m.getDouble(j, j) + lambda[j]);
-    }
-    double[] values = new double[p];
-    double[] vectors = new double[p * p];
-    Factorizations.symmetricEigen(m, values, vectors);
-    INDArray qq = Nd4j.create(vectors, new long[] {p, p}, 'c');
-    q = q.mmul(qq);
-    lambda = values;
-    gradients = qq.transpose().mmul(gradients);
-    gradientSum = qq.transpose().mmul(Nd4j.createFromArray(gradientSum).reshape(p, 1)).reshape(p)
-        .toDoubleVector();
-    theta0InBasis = qq.transpose().mmul(Nd4j.createFromArray(theta0InBasis).reshape(p, 1))
-        .reshape(p).toDoubleVector();
-    w = null;
-    refactorisations++;
   }
 
   /** Refactorisations so far. */
@@ -443,39 +401,30 @@ public final class DeletionService {
     return refactorisations;
   }
 
+  /** The forgotten rows' mean cross-entropy (no L2 term) and accuracy before and after. */
   private Map<String, Double> verify(Dataset forget, INDArray before, INDArray after) {
     Map<String, Double> v = new LinkedHashMap<>();
-    v.put("forget-loss-before", model.loss(before, forget) - 0.5 * model.l2() * sq(before));
-    v.put("forget-loss-after", model.loss(after, forget) - 0.5 * model.l2() * sq(after));
-    v.put("forget-accuracy-before", accuracy(forget, before));
-    v.put("forget-accuracy-after", accuracy(forget, after));
+    double[] at = {0, 0, 0, 0};
+    INDArray[] thetas = {before, after};
+    for (int t = 0; t < 2; t++) {
+      double[][] z = Logits.rows(model.logits(thetas[t], forget.features(DataType.DOUBLE)));
+      double[] ce = Logits.crossEntropy(z, forget.labels());
+      int ok = 0;
+      for (int i = 0; i < z.length; i++) {
+        at[t] += ce[i] / z.length;
+        int best = 0;
+        for (int a = 1; a < k; a++) {
+          best = z[i][a] > z[i][best] ? a : best;
+        }
+        ok += best == forget.label(i) ? 1 : 0;
+      }
+      at[2 + t] = (double) ok / z.length;
+    }
+    v.put("forget-loss-before", at[0]);
+    v.put("forget-loss-after", at[1]);
+    v.put("forget-accuracy-before", at[2]);
+    v.put("forget-accuracy-after", at[3]);
     return v;
-  }
-
-  private static double sq(INDArray t) {
-    double s = t.norm2Number().doubleValue();
-    return s * s;
-  }
-
-  private double accuracy(Dataset d, INDArray theta) {
-    INDArray pred = model.logits(theta, d.features(DataType.DOUBLE)).argMax(1);
-    int ok = 0;
-    for (int i = 0; i < d.size(); i++) {
-      ok += pred.getInt(i) == d.label(i) ? 1 : 0;
-    }
-    return (double) ok / d.size();
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
-  }
-
-  private static double norm(double[] a) {
-    return Math.sqrt(dot(a, a));
   }
 
   /** The deleted rows so far, ascending. */
