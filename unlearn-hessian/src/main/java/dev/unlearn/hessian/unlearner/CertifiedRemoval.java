@@ -37,12 +37,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * (X&#771; = the n<sub>r</sub> retain feature rows with a column of ones for the bias, V the (d+1) &times; k
  * reshape of v in our layout [W, b]):
  * &Vert;&nabla;L<sub>&Sigma;</sub>(&theta;')&Vert; &le; n<sub>r</sub>&Vert;&nabla;L<sub>r</sub>(&theta;) +
- * H<sub>r</sub>v&Vert; + (&gamma;/2) &Vert;X&#771;&Vert;<sub>2</sub> max<sub>i</sub>&Vert;x&#771;<sub>i</sub>&Vert;
- * &Vert;v&Vert; &Vert;X&#771;V&Vert;<sub>F</sub>. The first term is the solve's own residual (zero for an
- * exact solve; measured, so inexact solves and damping stay covered); the second is Guo et al.'s
- * &gamma;&Vert;X&Vert;&Vert;H<sup>-1</sup>&Delta;&Vert;&Vert;XH<sup>-1</sup>&Delta;&Vert;, where their
- * assumption &Vert;x<sub>i</sub>&Vert; &le; 1 is replaced by the measured max row norm, the 1/2 comes from
- * the mean-value integral, and &gamma; = 1/&radic;2 ({@link #GAMMA}) is the Lipschitz constant of the
+ * H<sub>r</sub>v&Vert; + (&gamma;/2) &Vert;X&#771;&Vert;<sub>2</sub> (&Sigma;<sub>i</sub>&Vert;u<sub>i</sub>&Vert;<sup>4</sup>)<sup>1/2</sup>,
+ * u<sub>i</sub> = V<sup>T</sup>x&#771;<sub>i</sub> the change of row i's logits along the step. The first
+ * term is the solve's own residual (zero for an exact solve; measured, so inexact solves and damping
+ * stay covered). The second bounds the Taylor remainder &Sigma;<sub>i</sub> x&#771;<sub>i</sub> &otimes;
+ * &rho;<sub>i</sub>, &rho;<sub>i</sub> = &int;<sub>0</sub><sup>1</sup>(A<sub>i</sub>(z<sub>i</sub> + tu<sub>i</sub>) &minus;
+ * A<sub>i</sub>(z<sub>i</sub>))u<sub>i</sub> dt with A the logit Hessian: &Vert;&rho;<sub>i</sub>&Vert; &le;
+ * &gamma;&Vert;u<sub>i</sub>&Vert;<sup>2</sup>/2 and &Vert;X&#771;<sup>T</sup>R&Vert;<sub>F</sub> &le;
+ * &Vert;X&#771;&Vert;<sub>2</sub>&Vert;R&Vert;<sub>F</sub>. As &Vert;u<sub>i</sub>&Vert; &le;
+ * &Vert;v&Vert;&Vert;x&#771;<sub>i</sub>&Vert;, it is never larger than Guo et al.'s form (&gamma;/2)
+ * &Vert;X&#771;&Vert;<sub>2</sub> max<sub>i</sub>&Vert;x&#771;<sub>i</sub>&Vert; &Vert;v&Vert; &Vert;X&#771;V&Vert;<sub>F</sub>
+ * (their &Vert;x<sub>i</sub>&Vert; &le; 1 drops the max), and it needs no bound on the row norms. The
+ * 1/2 comes from the mean-value integral, and
+ * &gamma; = 1/&radic;2 ({@link #GAMMA}) is the Lipschitz constant of the
  * softmax cross-entropy's logit Hessian diag(s) &minus; ss<sup>T</sup> in the spectral norm (its
  * directional derivative along u is the third cumulant E[(U&minus;&#363;)(W&minus;w&#772;)&sup2;], bounded by
  * range(u)&middot;Var(w) &le; &radic;2&Vert;u&Vert;&middot;&Vert;w&Vert;&sup2;/2). Guo et al.'s &gamma; = 1/4 is for the
@@ -92,6 +99,32 @@ public final class CertifiedRemoval {
     return 1.5 * Math.exp(-c * c / 2);
   }
 
+  /** The c that gives &delta;: c = (2 ln(1.5/&delta;))<sup>1/2</sup>, the inverse of {@link #delta}. */
+  public static double cForDelta(double delta) {
+    InvalidInputException.check(delta > 0 && delta < 1.5, "delta (%s) must be in (0, 1.5)", delta);
+    return Math.sqrt(2 * Math.log(1.5 / delta));
+  }
+
+  /**
+   * The data with every feature row scaled to unit Euclidean norm (a zero row stays zero): Guo et
+   * al.'s preprocessing, under which their worst-case bound holds and the residual bound is
+   * smallest for a given accuracy. The input is not changed; labels and groups are kept.
+   */
+  public static Dataset unitRows(Dataset data) {
+    InvalidInputException.check(data != null, "data must not be null");
+    INDArray x = data.features(DataType.DOUBLE).dup('c');
+    INDArray norms = x.norm2(1);
+    for (int i = 0; i < data.size(); i++) {
+      double norm = norms.getDouble(i);
+      if (norm > 0) {
+        x.getRow(i).divi(norm);
+      }
+    }
+    INDArray out = x.castTo(data.features().dataType());
+    return data.groups().map(g -> Dataset.of(out, data.labels(), data.numClasses(), g))
+        .orElseGet(() -> Dataset.of(out, data.labels(), data.numClasses()));
+  }
+
   /** The residual budget &epsilon;' = &sigma;&epsilon;/c (sum scale). */
   public static double budget(double sigma, double epsilon, double c) {
     InvalidInputException.check(sigma > 0 && Double.isFinite(sigma), "sigma (%s) must be > 0", sigma);
@@ -112,19 +145,19 @@ public final class CertifiedRemoval {
     int n = retain.size();
     int d = retain.numFeatures();
     double spectral = spectralNormWithOnes(x, n, d);
-    double maxRow = 0;
+    // u_i = V^T x~_i, the change of row i's logits along the step (no softmax): X W_v + 1 b_v^T
+    double[] u = model.logits(step, retain.features(model.dataType())).castTo(DataType.DOUBLE)
+        .dup('c').data().asDouble();
+    int k = u.length / n;
+    double fourth = 0;
     for (int i = 0; i < n; i++) {
-      double s = 1; // the ones column
-      for (int j = 0; j < d; j++) {
-        s += x[i * d + j] * x[i * d + j];
+      double s = 0;
+      for (int j = 0; j < k; j++) {
+        s += u[i * k + j] * u[i * k + j];
       }
-      maxRow = Math.max(maxRow, s);
+      fourth += s * s;
     }
-    maxRow = Math.sqrt(maxRow);
-    double vNorm = SecondOrder.norm(step);
-    // X~ V = the logits of the linear map with parameters v (no softmax): X W_v + 1 b_v^T
-    double xv = SecondOrder.norm(model.logits(step, retain.features(model.dataType())).reshape(-1));
-    return n * solveResidual + GAMMA / 2 * spectral * maxRow * vNorm * xv;
+    return n * solveResidual + GAMMA / 2 * spectral * Math.sqrt(fourth);
   }
 
   /** &Vert;[X, 1]&Vert;<sub>2</sub> (exact for d &lt; 400 by Jacobi on the Gram matrix, else the Frobenius norm, an upper bound). */
