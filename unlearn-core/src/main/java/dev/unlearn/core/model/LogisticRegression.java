@@ -26,7 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Immutable and thread-safe. Non-finite &theta; is rejected by {@link #at} (data sets are finite
  * by construction); a non-finite direction v gives non-finite products.
  */
-public final class LogisticRegression implements Model {
+public final class LogisticRegression implements Model, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final Network net;
   private final double l2;
   private final DataType type;
@@ -117,5 +119,14 @@ public final class LogisticRegression implements Model {
   @Override
   public String toString() {
     return name() + "[l2=" + l2 + ", " + type + "]";
+  }
+
+  /** Serialised as its sizes, activation, &lambda; and type ({@link ModelProxy}), never its buffers. */
+  private Object writeReplace() {
+    return new ModelProxy(new int[] {numInputs(), numClasses()}, null, l2, type);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("LogisticRegression is read through its serialisation proxy");
   }
 }

@@ -28,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Immutable and thread-safe. Non-finite &theta; is rejected by {@link #at}; a non-finite
  * direction v gives non-finite products.
  */
-public final class Mlp implements Model {
+public final class Mlp implements Model, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final Network net;
   private final double l2;
   private final DataType type;
@@ -140,5 +142,14 @@ public final class Mlp implements Model {
   @Override
   public String toString() {
     return name() + "[l2=" + l2 + ", " + type + "]";
+  }
+
+  /** Serialised as its sizes, activation, &lambda; and type ({@link ModelProxy}), never its buffers. */
+  private Object writeReplace() {
+    return new ModelProxy(net.sizes.clone(), net.activation, l2, type);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("Mlp is read through its serialisation proxy");
   }
 }

@@ -141,26 +141,31 @@ public final class CertifiedRemoval {
   public static double residualBound(Model model, Dataset retain, INDArray step,
       double solveResidual) {
     checkModel(model);
-    double[] x = features(retain);
     int n = retain.size();
-    int d = retain.numFeatures();
-    double spectral = spectralNormWithOnes(x, n, d);
+    double spectral = model instanceof RemoteRows remote ? spectralNormWithOnes(remote, retain)
+        : spectralNormWithOnes(features(retain), n, retain.numFeatures());
     // u_i = V^T x~_i, the change of row i's logits along the step (no softmax): X W_v + 1 b_v^T
-    double[] u = model.logits(step, retain.features(model.dataType())).castTo(DataType.DOUBLE)
-        .dup('c').data().asDouble();
-    int k = u.length / n;
-    double fourth = 0;
-    for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int j = 0; j < k; j++) {
-        s += u[i * k + j] * u[i * k + j];
-      }
-      fourth += s * s;
-    }
+    double fourth = model instanceof RemoteRows remote ? remote.logitNormFourthPowerSum(step, retain)
+        : logitNormFourthPowerSum(model.logits(step, retain.features(model.dataType())));
     return n * solveResidual + GAMMA / 2 * spectral * Math.sqrt(fourth);
   }
 
-  /** &Vert;[X, 1]&Vert;<sub>2</sub> (exact for d &lt; 400 by Jacobi on the Gram matrix, else the Frobenius norm, an upper bound). */
+  /** &Sigma;<sub>i</sub>(&Sigma;<sub>j</sub>u<sub>ij</sub>&sup2;)&sup2; over the rows of an n &times; k matrix. */
+  public static double logitNormFourthPowerSum(INDArray logits) {
+    double[] u = logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    int k = (int) logits.columns();
+    double fourth = 0;
+    for (int i = 0; i < u.length; i += k) {
+      double s = 0;
+      for (int j = 0; j < k; j++) {
+        s += u[i + j] * u[i + j];
+      }
+      fourth += s * s;
+    }
+    return fourth;
+  }
+
+  /** &Vert;[X, 1]&Vert;<sub>2</sub> (exact for d &lt; 399 by Jacobi on the Gram matrix, else the Frobenius norm, an upper bound). */
   static double spectralNormWithOnes(double[] x, int n, int d) {
     int m = d + 1;
     if (m >= 400) {
@@ -174,9 +179,23 @@ public final class CertifiedRemoval {
     INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'c');
     INDArray withOnes = Nd4j.hstack(xt, Nd4j.ones(DataType.DOUBLE, n, 1));
     Nd4j.gemm(withOnes, withOnes, gram, true, false, 1.0, 0.0);
+    return spectralNormFromGram(gram.dup('c').data().asDouble(), m);
+  }
+
+  /** The same for rows that live elsewhere: from their Gram matrix, or their Frobenius norm. */
+  static double spectralNormWithOnes(RemoteRows rows, Dataset handles) {
+    Model local = rows.local();
+    int m = local.numInputs() + 1;
+    if (m >= 400) {
+      return Math.sqrt(rows.frobeniusSquaredWithOnes(handles));
+    }
+    return spectralNormFromGram(rows.gramWithOnes(handles), m);
+  }
+
+  private static double spectralNormFromGram(double[] gram, int m) {
     double[] s = new double[m];
     double[] u = new double[m * m];
-    SmallDense.jacobiSvd(gram.dup('c').data().asDouble(), m, s, u);
+    SmallDense.jacobiSvd(gram, m, s, u);
     // Jacobi is accurate to a few ulps relative; pad so the bound stays an upper bound
     return Math.sqrt(s[0] * (1 + 1e-12));
   }
@@ -186,10 +205,12 @@ public final class CertifiedRemoval {
   }
 
   static void checkModel(Model model) {
-    InvalidInputException.check(model instanceof LogisticRegression,
+    Model local = model instanceof RemoteRows remote ? remote.local() : model;
+    InvalidInputException.check(local instanceof LogisticRegression,
         "model (%s) must be logistic regression for certified removal",
         model == null ? "null" : model.name());
     InvalidInputException.check(model.l2() > 0,
         "the model's l2 (%s) must be > 0 for certified removal", model.l2());
   }
+
 }

@@ -87,7 +87,8 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
 
   @Override
   public boolean accepts(Model model) {
-    return model instanceof LogisticRegression;
+    return (model instanceof RemoteRows remote ? remote.local() : model)
+        instanceof LogisticRegression;
   }
 
   @Override

@@ -1,0 +1,139 @@
+package dev.unlearn.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.ModelPoint;
+import dev.unlearn.core.data.Digits;
+import dev.unlearn.core.data.SyntheticData;
+import dev.unlearn.core.model.Activation;
+import dev.unlearn.core.model.LogisticRegression;
+import dev.unlearn.core.model.Mlp;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The distributed objective against the in-memory one (the oracle: the same model on the same
+ * rows in one JVM), on digits (logistic regression and an MLP) and a synthetic set, for the whole
+ * set, a retain set and an unordered sample: every quantity within 1e-12 (relative).
+ */
+class DistributedObjectiveTest {
+  static final double TOL = 1e-12;
+
+  static Stream<Arguments> problems() {
+    Dataset digits = Digits.standardSplit().train();
+    Dataset synthetic = SyntheticData.generate(2400, 20, 4, 3, 400).train();
+    return Stream.of(
+        Arguments.of("digits logistic", LogisticRegression.of(64, 10).withL2(1e-3), digits, 7),
+        Arguments.of("digits mlp", Mlp.of(Activation.TANH, 64, 32, 10).withL2(1e-3), digits, 5),
+        Arguments.of("synthetic mlp", Mlp.of(Activation.GELU, 20, 16, 12, 4).withL2(1e-4),
+            synthetic, 3));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("problems")
+  void everyQuantityEqualsTheInMemoryOne(String name, Model model, Dataset train, int parts) {
+    try (DistributedData data = DistributedData.of(SparkTests.context(), train, parts)) {
+      DistributedModel dm = DistributedModel.of(model, data);
+      Random random = new Random(17);
+      int[] forget = random.ints(0, train.size()).distinct().limit(train.size() / 10).toArray();
+      int[] sample = random.ints(0, train.size()).distinct().limit(40).toArray();
+      INDArray theta = model.initialParameters(5).muli(3);
+      Dataset index = data.index();
+      check(name + ", all rows", model, dm, theta, train, index, false);
+      check(name + ", retain set", model, dm, theta, train.without(forget), index.without(forget),
+          false);
+      check(name + ", sample", model, dm, theta, train.rows(sample), index.rows(sample), true);
+    }
+  }
+
+  static void check(String what, Model model, DistributedModel dm, INDArray theta, Dataset rows,
+      Dataset handles, boolean perExampleGradients) {
+    ModelPoint mem = model.at(theta, rows);
+    ModelPoint dist = dm.at(theta, handles);
+    int p = model.numParameters();
+    INDArray v = Nd4j.rand(DataType.DOUBLE, p).subi(0.5);
+    INDArray block = Nd4j.rand(DataType.DOUBLE, p, 3).subi(0.5);
+    INDArray u = Nd4j.rand(DataType.DOUBLE, rows.size(), model.numClasses()).subi(0.5);
+    assertThat(Math.abs(dist.loss() - mem.loss()) / mem.loss()).as(what + " loss").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.gradient(), mem.gradient())).as(what + " gradient")
+        .isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.hessianVectorProduct(v), mem.hessianVectorProduct(v)))
+        .as(what + " HVP").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.hessianVectorProduct(block),
+        mem.hessianVectorProduct(block))).as(what + " HVP, p x 3 block").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.gaussNewtonVectorProduct(v),
+        mem.gaussNewtonVectorProduct(v))).as(what + " GGN").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.gaussNewtonVectorProduct(block),
+        mem.gaussNewtonVectorProduct(block))).as(what + " GGN, p x 3 block").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.perExampleLosses(), mem.perExampleLosses()))
+        .as(what + " per-example losses").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.logits(), mem.logits())).as(what + " logits")
+        .isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.probabilities(), mem.probabilities()))
+        .as(what + " probabilities").isLessThan(TOL);
+    assertThat(SparkTests.relative(dist.backpropagate(u), mem.backpropagate(u)))
+        .as(what + " backpropagate").isLessThan(TOL);
+    assertThat(SparkTests.relative(dm.logits(theta, handles.features()),
+        model.logits(theta, rows.features()))).as(what + " model logits").isLessThan(TOL);
+    if (perExampleGradients) {
+      assertThat(SparkTests.relative(dist.perExampleGradients(), mem.perExampleGradients()))
+          .as(what + " per-example gradients").isLessThan(TOL);
+    }
+    System.out.printf("%s: gradient %.2e, HVP %.2e, GGN %.2e relative%n", what,
+        SparkTests.relative(dist.gradient(), mem.gradient()),
+        SparkTests.relative(dist.hessianVectorProduct(v), mem.hessianVectorProduct(v)),
+        SparkTests.relative(dist.gaussNewtonVectorProduct(v), mem.gaussNewtonVectorProduct(v)));
+  }
+
+  @Test
+  void blocksMadeOnTheExecutorsAreCheckedAndBadHandlesAreRefused() {
+    Dataset train = SyntheticData.generate(300, 4, 3, 1, 50).train();
+    int n = train.size();
+    double[] x = train.features().dup('c').data().asDouble();
+    // two blocks made "elsewhere", given out of order
+    RowBlock second = new RowBlock(100, 4, java.util.Arrays.copyOfRange(x, 400, n * 4),
+        java.util.Arrays.copyOfRange(train.labels(), 100, n));
+    RowBlock first = new RowBlock(0, 4, java.util.Arrays.copyOfRange(x, 0, 400),
+        java.util.Arrays.copyOfRange(train.labels(), 0, 100));
+    Model model = LogisticRegression.of(4, 3).withL2(1e-2);
+    INDArray theta = model.initialParameters(2);
+    try (DistributedData data = DistributedData.fromBlocks(SparkTests.context().parallelize(
+        java.util.List.of(second, first), 2), 3)) {
+      assertThat(data.size()).isEqualTo(n);
+      DistributedModel dm = DistributedModel.of(model, data);
+      assertThat(SparkTests.relative(dm.gradient(theta, data.index()), model.gradient(theta, train)))
+          .isLessThan(TOL);
+      assertThatThrownBy(() -> dm.at(theta, train)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("must be row handles");
+      Dataset wrongLabels = Dataset.of(Nd4j.create(new double[][] {{0}, {1}}),
+          new int[] {(train.label(0) + 1) % 3, train.label(1)}, 3);
+      assertThatThrownBy(() -> dm.at(theta, wrongLabels)).isInstanceOf(
+          InvalidInputException.class).hasMessageContaining("row handle 0 has label");
+      Dataset outOfRange = Dataset.of(Nd4j.create(new double[][] {{n}}), new int[] {0}, 3);
+      assertThatThrownBy(() -> dm.at(theta, outOfRange)).isInstanceOf(
+          InvalidInputException.class).hasMessageContaining("must be in [0, " + n + ")");
+    }
+    RowBlock gap = new RowBlock(150, 4, new double[8], new int[2]);
+    RowBlock start = new RowBlock(0, 4, new double[8], new int[2]);
+    assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(
+        java.util.List.of(start, gap), 2), 3)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("starts at row 150 where row 2 was expected");
+    double[] nan = new double[8];
+    nan[5] = Double.NaN;
+    assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(
+        java.util.List.of(new RowBlock(0, 4, nan, new int[2])), 1), 3))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("row 1 has a feature that is not finite");
+  }
+}
