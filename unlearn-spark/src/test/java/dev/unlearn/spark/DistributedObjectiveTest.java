@@ -97,6 +97,29 @@ class DistributedObjectiveTest {
   }
 
   @Test
+  void syntheticRowsGeneratedOnTheExecutorsMatchTheirInMemoryCopy() {
+    int n = 20_000;
+    Dataset mem = SyntheticBlocks.inMemory(n, 50, 10, 6, 9);
+    Model model = LogisticRegression.of(50, 10).withL2(1e-4);
+    try (DistributedData data = SyntheticBlocks.distributed(SparkTests.context(), n, 50, 10, 6,
+        9)) {
+      assertThat(data.index().labels()).containsExactly(mem.labels());
+      int[] counts = mem.classCounts();
+      assertThat(java.util.Arrays.stream(counts).min().orElseThrow()).as("every class occurs")
+          .isGreaterThan(n / 100);
+      DistributedModel dm = DistributedModel.of(model, data);
+      INDArray theta = model.initialParameters(4);
+      int[] forget = new Random(3).ints(0, n).distinct().limit(500).toArray();
+      int[] sample = new Random(4).ints(0, n).distinct().limit(30).toArray();
+      check("synthetic logistic (generated), all rows", model, dm, theta, mem, data.index(), false);
+      check("synthetic logistic (generated), retain set", model, dm, theta, mem.without(forget),
+          data.index().without(forget), false);
+      check("synthetic logistic (generated), sample", model, dm, theta, mem.rows(sample),
+          data.index().rows(sample), true);
+    }
+  }
+
+  @Test
   void blocksMadeOnTheExecutorsAreCheckedAndBadHandlesAreRefused() {
     Dataset train = SyntheticData.generate(300, 4, 3, 1, 50).train();
     int n = train.size();
