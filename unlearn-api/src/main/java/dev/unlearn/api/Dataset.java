@@ -82,12 +82,15 @@ public final class Dataset {
   }
 
   private static void checkFinite(INDArray x) {
-    double[] v = x.data().asDouble();
+    // a view of the (double, c-order) buffer: no copy of what may be gigabytes
+    java.nio.DoubleBuffer v = x.data().asNioDouble();
     long d = x.columns();
-    for (int i = 0; i < v.length; i++) {
-      if (!Double.isFinite(v[i])) {
+    int n = (int) x.length();
+    for (int i = 0; i < n; i++) {
+      double value = v.get(i);
+      if (!Double.isFinite(value)) {
         throw new InvalidInputException(String.format(Locale.ROOT,
-            "feature %d of row %d (%s) must be finite", i % d, i / d, v[i]));
+            "feature %d of row %d (%s) must be finite", i % d, i / d, value));
       }
     }
   }

@@ -27,19 +27,39 @@ final class BlockTasks {
     return java.util.Arrays.copyOf(keep, c);
   }
 
-  /** The chosen rows as a data set (null when none). */
+  /** The chosen rows as a data set (null when none); close it with {@link #release}. */
   static Dataset rows(RowBlock b, int[] keep, int numClasses) {
     if (keep.length == 0) {
       return null;
     }
     int d = b.width();
-    double[] f = new double[keep.length * d];
-    int[] y = new int[keep.length];
-    for (int r = 0; r < keep.length; r++) {
-      System.arraycopy(b.features(), keep[r] * d, f, r * d, d);
-      y[r] = b.labels()[keep[r]];
+    double[] f;
+    int[] y;
+    if (keep.length == b.rows()) { // the whole block: no copy on the heap
+      f = b.features();
+      y = b.labels();
+    } else {
+      f = new double[keep.length * d];
+      y = new int[keep.length];
+      for (int r = 0; r < keep.length; r++) {
+        System.arraycopy(b.features(), keep[r] * d, f, r * d, d);
+        y[r] = b.labels()[keep[r]];
+      }
     }
-    return Dataset.of(Nd4j.create(f, new long[] {keep.length, d}, DataType.DOUBLE), y, numClasses);
+    INDArray x = Nd4j.create(f, new long[] {keep.length, d}, DataType.DOUBLE);
+    Dataset ds = Dataset.of(x, y, numClasses); // copies x
+    x.close();
+    return ds;
+  }
+
+  /**
+   * Frees the off-heap copy of a task's rows now rather than at the next garbage collection (ND4J
+   * frees off-heap memory only then; a task's rows can be hundreds of megabytes).
+   */
+  static void release(Dataset ds) {
+    if (ds != null && ds.features().closeable()) {
+      ds.features().close();
+    }
   }
 
   static INDArray array(double[] values, long[] shape, DataType type) {
@@ -69,6 +89,7 @@ final class BlockTasks {
       acc[0] += ds.size() * at.loss();
       addScaled(acc, 1, doubles(at.gradient()), ds.size());
     }
+    release(ds);
     return acc;
   }
 
@@ -82,6 +103,7 @@ final class BlockTasks {
       INDArray hv = gaussNewton ? at.gaussNewtonVectorProduct(va) : at.hessianVectorProduct(va);
       addScaled(acc, 0, doubles(hv), ds.size());
     }
+    release(ds);
     return acc;
   }
 
@@ -99,6 +121,7 @@ final class BlockTasks {
       addScaled(acc, 0, doubles(at.backpropagate(array(ub, new long[] {keep.length, k},
           local.dataType()))), 1);
     }
+    release(ds);
     return acc;
   }
 
@@ -121,7 +144,9 @@ final class BlockTasks {
       return new Object[] {pos, new double[0]};
     }
     if (what == PerRow.FEATURES) {
-      return new Object[] {pos, doubles(ds.features())};
+      double[] values = doubles(ds.features());
+      release(ds);
+      return new Object[] {pos, values};
     }
     ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
     INDArray out = switch (what) {
@@ -129,7 +154,9 @@ final class BlockTasks {
       case PROBABILITIES -> at.probabilities();
       default -> at.perExampleLosses();
     };
-    return new Object[] {pos, doubles(out)};
+    double[] values = doubles(out);
+    release(ds);
+    return new Object[] {pos, values};
   }
 
   /** What {@link #rowSum} adds up. */
@@ -176,6 +203,7 @@ final class BlockTasks {
         INDArray logits = local.logits(array(theta, new long[] {theta.length}, local.dataType()),
             ds.features(local.dataType()));
         acc[0] += dev.unlearn.hessian.unlearner.CertifiedRemoval.logitNormFourthPowerSum(logits);
+        release(ds);
       }
     }
     return acc;
