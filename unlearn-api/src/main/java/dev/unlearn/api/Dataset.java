@@ -82,6 +82,11 @@ public final class Dataset {
   }
 
   private static void checkFinite(INDArray x) {
+    // Fast path, one native pass: a finite sum means no NaN and no infinity (either would make the
+    // sum NaN or infinite). A sum that overflows only sends us to the exact scan.
+    if (Double.isFinite(x.sumNumber().doubleValue())) {
+      return;
+    }
     // a view of the (double, c-order) buffer: no copy of what may be gigabytes
     java.nio.DoubleBuffer v = x.data().asNioDouble();
     long d = x.columns();

@@ -58,6 +58,14 @@ class DatasetTest {
     inf.putScalar(1, 0, Double.POSITIVE_INFINITY);
     assertThatThrownBy(() -> Dataset.of(inf, new int[] {0, 1}, 2))
         .hasMessage("feature 0 of row 1 (Infinity) must be finite");
+    INDArray nan = x(2, 2);
+    nan.putScalar(0, 1, Double.NaN);
+    assertThatThrownBy(() -> Dataset.of(nan, new int[] {0, 1}, 2))
+        .hasMessage("feature 1 of row 0 (NaN) must be finite");
+    // finite values whose sum overflows are accepted (the fast check falls back to the scan)
+    INDArray huge = x(2, 2).assign(Double.MAX_VALUE);
+    assertThat(Dataset.of(huge, new int[] {0, 1}, 2).features().getDouble(1, 1))
+        .isEqualTo(Double.MAX_VALUE);
     Dataset d = Dataset.of(x(3, 2), new int[] {0, 1, 0}, 2);
     assertThatThrownBy(() -> d.rows(new int[] {3})).hasMessage("row index 3 must be in [0, 3)");
     assertThatThrownBy(() -> d.without(new int[] {1, 1})).hasMessage("row index 1 is listed twice");
