@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Large synthetic classification data made where it is used: each block is generated on its
  * executor from (seed, block index), so the driver never holds the features. Rows: x ~ N(0, I_d);
- * the label is the argmax of x<sup>T</sup>W* + b* + Gumbel noise for a teacher W*, b* drawn from the
+ * the label is the argmax of x<sup>T</sup>W* + b* + Gumbel noise for a teacher W* ~ N(0, 9/d), b* drawn from the
  * seed (a softmax-regression world). {@link #inMemory} makes exactly the same rows in one JVM, the
  * oracle for checks and the in-memory side of speed comparisons.
  */
@@ -22,22 +22,36 @@ public final class SyntheticBlocks {
   /** n rows of d features in k classes over the given number of blocks (one per partition). */
   public static DistributedData distributed(JavaSparkContext sc, int n, int d, int k, int blocks,
       long seed) {
+    return distributed(sc, n, d, k, blocks, seed, seed);
+  }
+
+  /**
+   * The same with the rows drawn from {@code rowSeed} and the teacher from {@code teacherSeed}:
+   * another row seed gives fresh rows of the same world (a test set).
+   */
+  public static DistributedData distributed(JavaSparkContext sc, int n, int d, int k, int blocks,
+      long teacherSeed, long rowSeed) {
     check(n, d, k, blocks);
     List<Integer> ids = new ArrayList<>(blocks);
     for (int b = 0; b < blocks; b++) {
       ids.add(b);
     }
     return DistributedData.fromBlocks(sc.parallelize(ids, blocks)
-        .map(b -> block(n, d, k, blocks, seed, b)), k);
+        .map(b -> block(n, d, k, blocks, teacherSeed, rowSeed, b)), k);
   }
 
   /** The same rows in memory. */
   public static Dataset inMemory(int n, int d, int k, int blocks, long seed) {
+    return inMemory(n, d, k, blocks, seed, seed);
+  }
+
+  /** The same rows in memory, with separate teacher and row seeds. */
+  public static Dataset inMemory(int n, int d, int k, int blocks, long teacherSeed, long rowSeed) {
     check(n, d, k, blocks);
     double[] x = new double[Math.multiplyExact(n, d)];
     int[] y = new int[n];
     for (int b = 0; b < blocks; b++) {
-      RowBlock block = block(n, d, k, blocks, seed, b);
+      RowBlock block = block(n, d, k, blocks, teacherSeed, rowSeed, b);
       System.arraycopy(block.features(), 0, x, block.start() * d, block.features().length);
       System.arraycopy(block.labels(), 0, y, block.start(), block.rows());
     }
@@ -53,19 +67,19 @@ public final class SyntheticBlocks {
         "a block of %d x %d values must fit in one array: use more blocks", n / blocks, d);
   }
 
-  static RowBlock block(int n, int d, int k, int blocks, long seed, int b) {
-    SplittableRandom teacherRng = new SplittableRandom(seed);
+  static RowBlock block(int n, int d, int k, int blocks, long teacherSeed, long rowSeed, int b) {
+    SplittableRandom teacherRng = new SplittableRandom(teacherSeed);
     double[] w = new double[d * k];
     double[] bias = new double[k];
     for (int i = 0; i < w.length; i++) {
-      w[i] = gaussian(teacherRng) / Math.sqrt(d);
+      w[i] = 3 * gaussian(teacherRng) / Math.sqrt(d); // logits of spread about 3: learnable
     }
     for (int j = 0; j < k; j++) {
       bias[j] = gaussian(teacherRng) * 0.5;
     }
     int from = (int) ((long) n * b / blocks);
     int to = (int) ((long) n * (b + 1) / blocks);
-    SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + b);
+    SplittableRandom rng = new SplittableRandom(rowSeed * 1_000_003L + b);
     double[] x = new double[(to - from) * d];
     int[] y = new int[to - from];
     double[] z = new double[k];

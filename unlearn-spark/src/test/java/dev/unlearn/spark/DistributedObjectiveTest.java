@@ -107,6 +107,17 @@ class DistributedObjectiveTest {
       int[] counts = mem.classCounts();
       assertThat(java.util.Arrays.stream(counts).min().orElseThrow()).as("every class occurs")
           .isGreaterThan(n / 100);
+      // another row seed: fresh rows of the same world, which a model trained here predicts
+      Dataset fresh = SyntheticBlocks.inMemory(2_000, 50, 10, 1, 9, 10);
+      assertThat(fresh.features().getDouble(0, 0)).isNotEqualTo(mem.features().getDouble(0, 0));
+      INDArray fitted = dev.unlearn.core.train.Trainer.train(model, mem,
+          dev.unlearn.api.TrainingRecipe.lbfgs(1e-6)).parameters();
+      INDArray pred = model.logits(fitted, fresh.features()).argMax(1);
+      int hit = 0;
+      for (int i = 0; i < fresh.size(); i++) {
+        hit += pred.getInt(i) == fresh.label(i) ? 1 : 0;
+      }
+      assertThat(hit / 2000.0).as("accuracy on fresh rows").isGreaterThan(0.5);
       DistributedModel dm = DistributedModel.of(model, data);
       INDArray theta = model.initialParameters(4);
       int[] forget = new Random(3).ints(0, n).distinct().limit(500).toArray();
