@@ -87,12 +87,12 @@ public final class Dataset {
     if (Double.isFinite(x.sumNumber().doubleValue())) {
       return;
     }
-    // a view of the (double, c-order) buffer: no copy of what may be gigabytes
-    java.nio.DoubleBuffer v = x.data().asNioDouble();
+    // the exact scan, element by element through the buffer (no copy, any length)
+    org.nd4j.linalg.api.buffer.DataBuffer v = x.data();
     long d = x.columns();
-    int n = (int) x.length();
-    for (int i = 0; i < n; i++) {
-      double value = v.get(i);
+    long n = x.length();
+    for (long i = 0; i < n; i++) {
+      double value = v.getDouble(i);
       if (!Double.isFinite(value)) {
         throw new InvalidInputException(String.format(Locale.ROOT,
             "feature %d of row %d (%s) must be finite", i % d, i / d, value));

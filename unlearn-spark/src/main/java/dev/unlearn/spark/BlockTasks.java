@@ -58,8 +58,17 @@ final class BlockTasks {
    * Frees the off-heap copy of a task's rows now rather than at the next garbage collection (ND4J
    * frees off-heap memory only then; a task's rows can be hundreds of megabytes).
    */
-  static void release(Dataset ds) {
-    if (ds != null && ds.features().closeable()) {
+  static void release(Dataset ds, DataType type) {
+    if (ds == null) {
+      return;
+    }
+    if (type != DataType.DOUBLE) { // the model's own cast copy (made by its point)
+      INDArray cast = ds.features(type);
+      if (cast.closeable()) {
+        cast.close();
+      }
+    }
+    if (ds.features().closeable()) {
       ds.features().close();
     }
   }
@@ -86,27 +95,33 @@ final class BlockTasks {
   static double[] lossAndGradient(Model local, RowBlock b, Selection sel, double[] theta,
       int numClasses, double[] acc) {
     Dataset ds = rows(b, chosen(b, sel), numClasses);
-    if (ds != null) {
-      ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
-      acc[0] += ds.size() * at.loss();
-      addScaled(acc, 1, doubles(at.gradient()), ds.size());
+    try {
+      if (ds != null) {
+        ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
+        acc[0] += ds.size() * at.loss();
+        addScaled(acc, 1, doubles(at.gradient()), ds.size());
+      }
+      return acc;
+    } finally {
+      release(ds, local.dataType());
     }
-    release(ds);
-    return acc;
   }
 
   /** The block's sum of per-row curvature products with V (Hessian or Gauss-Newton). */
   static double[] curvature(Model local, RowBlock b, Selection sel, double[] theta, double[] v,
       long[] shape, boolean gaussNewton, int numClasses, double[] acc) {
     Dataset ds = rows(b, chosen(b, sel), numClasses);
-    if (ds != null) {
-      ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
-      INDArray va = array(v, shape, local.dataType());
-      INDArray hv = gaussNewton ? at.gaussNewtonVectorProduct(va) : at.hessianVectorProduct(va);
-      addScaled(acc, 0, doubles(hv), ds.size());
+    try {
+      if (ds != null) {
+        ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
+        INDArray va = array(v, shape, local.dataType());
+        INDArray hv = gaussNewton ? at.gaussNewtonVectorProduct(va) : at.hessianVectorProduct(va);
+        addScaled(acc, 0, doubles(hv), ds.size());
+      }
+      return acc;
+    } finally {
+      release(ds, local.dataType());
     }
-    release(ds);
-    return acc;
   }
 
   /** The block's sum of vector-Jacobian products for its rows of U (n &times; k, handle order). */
@@ -114,17 +129,20 @@ final class BlockTasks {
       int k, int numClasses, double[] acc) {
     int[] keep = chosen(b, sel);
     Dataset ds = rows(b, keep, numClasses);
-    if (ds != null) {
-      double[] ub = new double[keep.length * k];
-      for (int r = 0; r < keep.length; r++) {
-        System.arraycopy(u, sel.position(b.start() + keep[r]) * k, ub, r * k, k);
+    try {
+      if (ds != null) {
+        double[] ub = new double[keep.length * k];
+        for (int r = 0; r < keep.length; r++) {
+          System.arraycopy(u, sel.position(b.start() + keep[r]) * k, ub, r * k, k);
+        }
+        ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
+        addScaled(acc, 0, doubles(at.backpropagate(array(ub, new long[] {keep.length, k},
+            local.dataType()))), 1);
       }
-      ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
-      addScaled(acc, 0, doubles(at.backpropagate(array(ub, new long[] {keep.length, k},
-          local.dataType()))), 1);
+      return acc;
+    } finally {
+      release(ds, local.dataType());
     }
-    release(ds);
-    return acc;
   }
 
   /** What {@link #rowValues} returns per row. */
@@ -146,19 +164,23 @@ final class BlockTasks {
       return new Object[] {pos, new double[0]};
     }
     if (what == PerRow.FEATURES) {
-      double[] values = doubles(ds.features());
-      release(ds);
-      return new Object[] {pos, values};
+      try {
+        return new Object[] {pos, doubles(ds.features())};
+      } finally {
+        release(ds, DataType.DOUBLE);
+      }
     }
-    ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
-    INDArray out = switch (what) {
-      case LOGITS -> at.logits();
-      case PROBABILITIES -> at.probabilities();
-      default -> at.perExampleLosses();
-    };
-    double[] values = doubles(out);
-    release(ds);
-    return new Object[] {pos, values};
+    try {
+      ModelPoint at = local.at(array(theta, new long[] {theta.length}, local.dataType()), ds);
+      INDArray out = switch (what) {
+        case LOGITS -> at.logits();
+        case PROBABILITIES -> at.probabilities();
+        default -> at.perExampleLosses();
+      };
+      return new Object[] {pos, doubles(out)};
+    } finally {
+      release(ds, local.dataType());
+    }
   }
 
   /** What {@link #rowSum} adds up. */
@@ -202,10 +224,13 @@ final class BlockTasks {
       }
       default -> {
         Dataset ds = rows(b, keep, numClasses);
-        INDArray logits = local.logits(array(theta, new long[] {theta.length}, local.dataType()),
-            ds.features(local.dataType()));
-        acc[0] += dev.unlearn.hessian.unlearner.CertifiedRemoval.logitNormFourthPowerSum(logits);
-        release(ds);
+        try {
+          INDArray logits = local.logits(array(theta, new long[] {theta.length},
+              local.dataType()), ds.features(local.dataType()));
+          acc[0] += dev.unlearn.hessian.unlearner.CertifiedRemoval.logitNormFourthPowerSum(logits);
+        } finally {
+          release(ds, local.dataType());
+        }
       }
     }
     return acc;

@@ -57,7 +57,8 @@ public final class DistributedData implements AutoCloseable {
         "partitions (%d) must be in [1, %d] (the number of rows)", partitions, data.size());
     int n = data.size();
     int d = data.numFeatures();
-    double[] x = data.features(DataType.DOUBLE).data().asDouble();
+    double[] x = data.features(DataType.DOUBLE).dup('c').data().asDouble();
+    int[] labels = data.labels();
     List<RowBlock> list = new ArrayList<>(partitions);
     for (int b = 0; b < partitions; b++) {
       int from = (int) ((long) n * b / partitions);
@@ -65,24 +66,37 @@ public final class DistributedData implements AutoCloseable {
       double[] f = new double[(to - from) * d];
       System.arraycopy(x, from * d, f, 0, f.length);
       int[] y = new int[to - from];
-      System.arraycopy(data.labels(), from, y, 0, y.length);
+      System.arraycopy(labels, from, y, 0, y.length);
       list.add(new RowBlock(from, d, f, y));
     }
+    // Cut the lineage once the blocks are cached: the partitions of a parallelized collection carry
+    // their rows, and every task of every job would otherwise ship them from the driver again.
     JavaRDD<RowBlock> rdd = sc.parallelize(list, partitions).persist(StorageLevel.MEMORY_ONLY());
-    return new DistributedData(rdd, d, data.numClasses(), data.labels().clone(),
-        data.groups().orElse(null));
+    rdd.rdd().localCheckpoint();
+    rdd.count();
+    return new DistributedData(rdd, d, data.numClasses(), labels, data.groups().orElse(null));
   }
 
   /**
    * Wraps blocks made anywhere (read from files on the executors, generated there): together they
    * must hold rows 0 to n &minus; 1 exactly once, all of one width, with finite features and labels in
-   * [0, numClasses). The RDD is persisted (memory only) and checked with one job; the labels come
-   * to the driver (4 bytes a row).
+   * [0, numClasses). The RDD is persisted (memory only; it must not be persisted already) and
+   * checked with one job; the labels come to the driver (4 bytes a row). The returned object owns
+   * the RDD from then on: {@link #close()} unpersists it. If a check fails it is unpersisted again.
    */
   public static DistributedData fromBlocks(JavaRDD<RowBlock> blocks, int numClasses) {
     InvalidInputException.check(blocks != null, "blocks must not be null");
     InvalidInputException.check(numClasses >= 2, "numClasses (%d) must be >= 2", numClasses);
     JavaRDD<RowBlock> rdd = blocks.persist(StorageLevel.MEMORY_ONLY());
+    try {
+      return checked(rdd, numClasses);
+    } catch (RuntimeException e) {
+      rdd.unpersist(false);
+      throw e;
+    }
+  }
+
+  private static DistributedData checked(JavaRDD<RowBlock> rdd, int numClasses) {
     List<Tuple2<int[], int[]>> meta = rdd.map(b -> {
       int bad = -1;
       double[] f = b.features();

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * job. The regulariser is added once, on the driver.
  *
  * <p>Its data sets are row handles ({@link DistributedData#index()} and any subset of it:
- * {@code without}, {@code rows}), so every unlearner, curvature operator and solver that works
+ * {@code without}, {@code rows} without repeated rows), so every unlearner, curvature operator and solver that works
  * through {@link Model#at} runs unchanged; the model's {@link #numInputs()} is 1, the handle column.
  * Per-example gradients gather the chosen rows to the driver (meant for the seeded samples of the
  * Fisher methods); logits, probabilities and per-example losses come back as n &times; k or n values.
@@ -148,9 +148,16 @@ public final class DistributedModel implements Model, RemoteRows {
     InvalidInputException.check(handles != null && handles.rank() == 2 && handles.columns() == 1,
         "features of a distributed model must be one column of row handles, not %s",
         handles == null ? "null" : java.util.Arrays.toString(handles.shape()));
+    InvalidInputException.check(theta != null && theta.length() == numParameters(),
+        "theta (length %s) must have length %d", theta == null ? "null" : theta.length(),
+        numParameters());
+    double[] t = theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    for (int i = 0; i < t.length; i++) {
+      InvalidInputException.check(Double.isFinite(t[i]), "theta[%d] (%s) must be finite", i, t[i]);
+    }
     int[] ids = ids(handles);
     Selection sel = Selection.of(ids, data.size());
-    return gather(theta.castTo(DataType.DOUBLE).dup().data().asDouble(), sel,
+    return gather(t, sel,
         BlockTasks.PerRow.LOGITS, numClasses());
   }
 

@@ -111,7 +111,7 @@ final class DistributedPoint implements ModelPoint {
 
   private INDArray curvature(INDArray v, boolean gaussNewton) {
     int p = thetaD.length;
-    InvalidInputException.check(v != null && v.shape()[0] == p && v.rank() <= 2,
+    InvalidInputException.check(v != null && v.rank() >= 1 && v.rank() <= 2 && v.shape()[0] == p,
         "v (shape %s) must be p (%d), p x 1 or p x k", v == null ? "null"
             : java.util.Arrays.toString(v.shape()), p);
     double[] vd = v.castTo(DataType.DOUBLE).dup('c').data().asDouble();

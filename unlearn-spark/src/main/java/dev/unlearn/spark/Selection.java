@@ -81,8 +81,4 @@ final class Selection implements Serializable {
     }
     return k >= 0 ? positions[k] : -1;
   }
-
-  boolean isAll() {
-    return complement && ids.length == 0 && size == total;
-  }
 }

@@ -48,7 +48,9 @@ public final class SyntheticBlocks {
   /** The same rows in memory, with separate teacher and row seeds. */
   public static Dataset inMemory(int n, int d, int k, int blocks, long teacherSeed, long rowSeed) {
     check(n, d, k, blocks);
-    double[] x = new double[Math.multiplyExact(n, d)];
+    InvalidInputException.check((long) n * d <= Integer.MAX_VALUE,
+        "%d x %d values (%d) must fit in one array for the in-memory copy", n, d, (long) n * d);
+    double[] x = new double[n * d];
     int[] y = new int[n];
     for (int b = 0; b < blocks; b++) {
       RowBlock block = block(n, d, k, blocks, teacherSeed, rowSeed, b);
@@ -63,8 +65,8 @@ public final class SyntheticBlocks {
         "rows (%d), features (%d) and classes (%d) must be >= 1, >= 1 and >= 2", n, d, k);
     InvalidInputException.check(blocks >= 1 && blocks <= n, "blocks (%d) must be in [1, %d]",
         blocks, n);
-    InvalidInputException.check((long) n * d / blocks <= Integer.MAX_VALUE,
-        "a block of %d x %d values must fit in one array: use more blocks", n / blocks, d);
+    InvalidInputException.check(((long) n / blocks + 1) * d <= Integer.MAX_VALUE,
+        "a block of %d x %d values must fit in one array: use more blocks", n / blocks + 1, d);
   }
 
   static RowBlock block(int n, int d, int k, int blocks, long teacherSeed, long rowSeed, int b) {

@@ -131,6 +131,25 @@ class DistributedObjectiveTest {
   }
 
   @Test
+  void float32ModelsGiveTheInMemoryFloat32Results() {
+    Dataset train = Digits.standardSplit().train();
+    Model model = Mlp.of(Activation.TANH, 64, 16, 10).withL2(1e-3).withDataType(DataType.FLOAT);
+    try (DistributedData data = DistributedData.of(SparkTests.context(), train, 3)) {
+      DistributedModel dm = DistributedModel.of(model, data);
+      INDArray theta = model.initialParameters(7);
+      INDArray v = Nd4j.rand(DataType.FLOAT, model.numParameters()).subi(0.5);
+      ModelPoint mem = model.at(theta, train);
+      ModelPoint dist = dm.at(theta, data.index());
+      assertThat(dist.gradient().dataType()).isEqualTo(DataType.FLOAT);
+      // float32 sums in another order: agreement to float32 precision
+      assertThat(SparkTests.relative(dist.gradient(), mem.gradient())).isLessThan(1e-5);
+      assertThat(SparkTests.relative(dist.hessianVectorProduct(v), mem.hessianVectorProduct(v)))
+          .isLessThan(1e-5);
+      assertThat(Math.abs(dist.loss() - mem.loss()) / mem.loss()).isLessThan(1e-5);
+    }
+  }
+
+  @Test
   void blocksMadeOnTheExecutorsAreCheckedAndBadHandlesAreRefused() {
     Dataset train = SyntheticData.generate(300, 4, 3, 1, 50).train();
     int n = train.size();
@@ -163,6 +182,14 @@ class DistributedObjectiveTest {
     assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(
         java.util.List.of(start, gap), 2), 3)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("starts at row 150 where row 2 was expected");
+    RowBlock overlap = new RowBlock(1, 4, new double[8], new int[2]);
+    assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(
+        java.util.List.of(start, overlap), 2), 3)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("starts at row 1 where row 2 was expected");
+    RowBlock wide = new RowBlock(2, 5, new double[10], new int[2]);
+    assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(
+        java.util.List.of(start, wide), 2), 3)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("block at row 2 has width 5, not 4");
     double[] nan = new double[8];
     nan[5] = Double.NaN;
     assertThatThrownBy(() -> DistributedData.fromBlocks(SparkTests.context().parallelize(

@@ -63,6 +63,10 @@ public final class CertifiedRemovalStudy {
             + " (expected --rows, --lambda, --sigma, --max, --seed)");
       }
     }
+    if (max < 1 || seed < 0) {
+      throw new IllegalArgumentException("--max (" + max + ") must be >= 1 and --seed (" + seed
+          + ") >= 0");
+    }
     Split split = Digits.standardSplit();
     Dataset train = split.train();
     Dataset test = split.test();
@@ -120,7 +124,7 @@ public final class CertifiedRemovalStudy {
     double minRatio = Double.POSITIVE_INFINITY;
     double maxRatio = 0;
     INDArray certified = theta;
-    for (int t = 0; t < max; t++) {
+    for (int t = 0; t < Math.min(max, train.size() - 1); t++) {
       int row = alive.indexOf(order.get(t));
       UnlearningResult r = unlearner.unlearn(UnlearningRequest.builder(model, theta, data)
           .forgetRows(row).hyperparameters(Map.of("sigma", sigma, "noise-seed", noiseSeed,

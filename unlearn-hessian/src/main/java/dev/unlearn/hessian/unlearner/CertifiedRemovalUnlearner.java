@@ -39,9 +39,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p><b>Defaults.</b> &sigma; = 4, &epsilon; = 1, &delta; = 1e-4, chosen on digits (n = 1 437) with rows
  * scaled to unit norm ({@link CertifiedRemoval#unitRows}) and &lambda; = 0.1: the budget then supports
  * about 115 sequential single-row removals and the perturbed model's test accuracy is on average 2.3
- * points below the unperturbed model's (docs/certified-removal.md has the whole curve). The budget
- * grows with &sigma;&lambda;&sup2;n while the accuracy cost grows with &sigma;/(&lambda;n): larger data sets
- * afford much smaller &lambda; and &sigma;.
+ * points below the unperturbed model's (docs/certified-removal.md has the whole curve). The number of
+ * removals the budget supports grows with &sigma;&lambda;&sup2;n while the accuracy cost grows with
+ * &sigma;/(&lambda;n): larger data sets afford much smaller &lambda; and &sigma;. {@code sigma} and {@code
+ * noise-seed} must be those the model was trained with ({@link CertifiedRemoval#trainPerturbed}); the
+ * default &sigma; was 1 until the study chose 4, so pass it explicitly.
  *
  * <p><b>Budget exhausted.</b> When the accumulated bound exceeds &sigma;&epsilon;/c the result still carries
  * the Newton-updated &theta;, but its certificate says {@code retrainRequired = true} and the result is

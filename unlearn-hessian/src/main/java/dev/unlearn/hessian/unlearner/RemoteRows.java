@@ -5,9 +5,9 @@ import dev.unlearn.api.Model;
 
 /**
  * A model whose feature rows live elsewhere (on a cluster) and whose data sets name them (row
- * handles). {@code certified-removal} needs two things from the rows themselves: the model they are
- * wrapped around, and the Gram matrix of the rows with a column of ones, from which it takes
- * &Vert;X&#771;&Vert;<sub>2</sub>.
+ * handles). {@code certified-removal} needs from the rows themselves: the model they are wrapped
+ * around, &Vert;X&#771;&Vert;<sub>2</sub> (from the Gram matrix of the rows with a column of ones, or
+ * their Frobenius norm when d is large) and the sum of the fourth powers of the step's logit norms.
  */
 public interface RemoteRows {
   /** The in-memory model the rows are evaluated with. */
