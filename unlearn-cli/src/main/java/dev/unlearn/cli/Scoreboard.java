@@ -11,6 +11,8 @@ import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.model.Mlp;
 import dev.unlearn.core.registry.UnlearnerRegistry;
 import dev.unlearn.core.registry.Unlearners;
+import dev.unlearn.hessian.unlearner.CertifiedRemoval;
+import dev.unlearn.hessian.unlearner.CertifiedRemovalUnlearner;
 import dev.unlearn.metrics.harness.EvaluationHarness;
 import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.ModelCache;
@@ -162,9 +164,20 @@ public final class Scoreboard implements Callable<Integer> {
       int n = numModels != null ? numModels : f.defaultModels();
       err.printf(Locale.ROOT, "[scoreboard] %s: N = %d, %d methods, %d threads%n", name, n,
           unlearners.size(), threads);
-      EvaluationReport report = EvaluationHarness.builder(f.model(), train, test)
-          .forgetRows(forgetRows).recipe(f.recipe()).models(n).unlearners(unlearners)
-          .threads(threads).seed(run.seed).cache(cache).progress(err).build().run();
+      EvaluationHarness.Builder builder = EvaluationHarness.builder(f.model(), train, test)
+          .forgetRows(forgetRows).recipe(f.recipe()).models(n).threads(threads).seed(run.seed)
+          .cache(cache).progress(err);
+      for (Unlearner u : unlearners) {
+        if (u.name().equals("certified-removal") && u.supports(f.model())) {
+          // Its guarantee (and its step: the gradient carries the perturbation b/n) holds only
+          // for a model trained with the same perturbation: start it from one.
+          builder.variant(u.name(), u, Map.of(), CertifiedRemoval.trainPerturbed(f.model(), train,
+              f.recipe(), CertifiedRemovalUnlearner.DEFAULT_SIGMA, 0).parameters());
+        } else {
+          builder.unlearner(u);
+        }
+      }
+      EvaluationReport report = builder.build().run();
       ScoreboardReport tableReport = ScoreboardReport.of(data.name(), name, report, forgetRows,
           train.numClasses());
       String section = ScoreboardTable.markdown(f.label(), report)
