@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import dev.unlearn.metrics.score.Utility;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -156,13 +157,9 @@ public final class CertifiedRemovalStudy {
   }
 
   static double accuracy(Model model, INDArray theta, Dataset data) {
-    INDArray pred = model.logits(theta, data.features(model.dataType())).argMax(1);
-    int hit = 0;
-    for (int i = 0; i < data.size(); i++) {
-      hit += pred.getInt(i) == data.label(i) ? 1 : 0;
-    }
-    return hit / (double) data.size();
+    return Utility.accuracy(model.logits(theta, data.features(model.dataType())), data.labels());
   }
+
 
   private static double[] parse(String list) {
     String[] parts = list.split(",");

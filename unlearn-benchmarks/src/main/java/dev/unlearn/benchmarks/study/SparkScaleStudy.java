@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import dev.unlearn.metrics.score.Utility;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -74,11 +75,7 @@ public final class SparkScaleStudy {
   }
 
   static double accuracy(Model model, INDArray theta, Dataset data) {
-    INDArray pred = model.logits(theta, data.features(model.dataType())).argMax(1);
-    int hit = 0;
-    for (int i = 0; i < data.size(); i++) {
-      hit += pred.getInt(i) == data.label(i) ? 1 : 0;
-    }
-    return hit / (double) data.size();
+    return Utility.accuracy(model.logits(theta, data.features(model.dataType())), data.labels());
   }
+
 }
