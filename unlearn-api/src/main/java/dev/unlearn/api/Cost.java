@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param peakMemoryBytes peak extra memory when known, else -1
  */
 public record Cost(long wallNanos, double gradientEvaluations, long hessianVectorProducts,
-    long solverIterations, long peakMemoryBytes) {
+    long solverIterations, long peakMemoryBytes) implements java.io.Serializable {
 
   public Cost {
     InvalidInputException.check(wallNanos >= 0, "wallNanos (%d) must be >= 0", wallNanos);

@@ -19,7 +19,7 @@ import java.util.Locale;
  */
 public record TrainingRecipe(Optimizer optimizer, int maxIterations, double gradientTolerance,
     int lbfgsMemory, int epochs, int batchSize, double learningRate, double momentum,
-    Initialization initialization, long seed) {
+    Initialization initialization, long seed) implements java.io.Serializable {
 
   /** The optimisers the core trainer provides. */
   public enum Optimizer { LBFGS, ADAM, SGD }

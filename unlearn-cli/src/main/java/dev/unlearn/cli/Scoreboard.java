@@ -13,7 +13,9 @@ import dev.unlearn.core.registry.UnlearnerRegistry;
 import dev.unlearn.core.registry.Unlearners;
 import dev.unlearn.hessian.unlearner.CertifiedRemoval;
 import dev.unlearn.hessian.unlearner.CertifiedRemovalUnlearner;
+import dev.unlearn.spark.SparkRunFarm;
 import dev.unlearn.metrics.harness.EvaluationHarness;
+import dev.unlearn.metrics.harness.RunFarm;
 import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.ModelCache;
 import dev.unlearn.metrics.harness.ReportWriters;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import java.util.concurrent.Callable;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -91,6 +95,11 @@ public final class Scoreboard implements Callable<Integer> {
           + "made each run twice as slow in CPU time, which skews the time ratios)")
   int threads;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "run the retrainings and the "
+      + "unlearning runs as Spark tasks on this master (local[2], spark://host:7077, yarn, ...): "
+      + "the same numbers, the work spread over the cluster; docs/spark.md")
+  String sparkMaster;
+
   @Option(names = "--plugins", paramLabel = "DIR", description = "load the unlearners of every "
       + "jar in DIR too (their own class loader, the ServiceLoader); docs/plugins.md")
   Path plugins;
@@ -109,7 +118,23 @@ public final class Scoreboard implements Callable<Integer> {
     run.check();
     InvalidInputException.check(threads >= 1 && threads <= 256,
         "--threads (%d) must be an integer in [1, 256]", threads);
-    run(model.equals("all") ? List.of("logistic", "mlp") : List.of(model));
+    InvalidInputException.check(sparkMaster == null || plugins == null,
+        "--spark and --plugins cannot be combined: the executors look unlearners up on their own "
+            + "class path");
+    List<String> models = model.equals("all") ? List.of("logistic", "mlp") : List.of(model);
+    if (sparkMaster == null) {
+      run(models, null);
+      return 0;
+    }
+    InvalidInputException.check(!sparkMaster.isBlank(), "--spark (%s) must name a master",
+        sparkMaster);
+    JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(sparkMaster)
+        .setAppName("unlearn scoreboard").set("spark.ui.enabled", "false"));
+    try {
+      run(models, new SparkRunFarm(sc));
+    } finally {
+      sc.stop();
+    }
     return 0;
   }
 
@@ -137,7 +162,7 @@ public final class Scoreboard implements Callable<Integer> {
     };
   }
 
-  void run(List<String> models) {
+  void run(List<String> models, RunFarm farm) {
     Instant started = Instant.now();
     long start = System.nanoTime();
     Split split = data.split(run.seed);
@@ -166,7 +191,7 @@ public final class Scoreboard implements Callable<Integer> {
           unlearners.size(), threads);
       EvaluationHarness.Builder builder = EvaluationHarness.builder(f.model(), train, test)
           .forgetRows(forgetRows).recipe(f.recipe()).models(n).threads(threads).seed(run.seed)
-          .cache(cache).progress(err);
+          .cache(cache).progress(err).farm(farm);
       for (Unlearner u : unlearners) {
         if (u.name().equals("certified-removal") && u.supports(f.model())) {
           // Its guarantee (and its step: the gradient carries the perturbation b/n) holds only

@@ -94,6 +94,7 @@ public final class EvaluationHarness {
   private final INDArray givenOriginal;
   private final int firstRun;
   private final ResultListener onResult;
+  private final RunFarm farm;
 
   /** One method to run: a label (the unlearner's name unless given), the unlearner, its start. */
   private record Method(String label, Unlearner unlearner, INDArray start) {}
@@ -128,6 +129,7 @@ public final class EvaluationHarness {
     this.givenOriginal = b.original == null ? null : b.original.dup();
     this.firstRun = b.firstRun;
     this.onResult = b.onResult;
+    this.farm = b.farm;
   }
 
   /** A builder for the given model family, training data and test data. */
@@ -196,7 +198,8 @@ public final class EvaluationHarness {
           return o;
         });
       }
-      List<ModelCache.Obtained> retrainedDistinct = invokeAll(pool, trainTasks);
+      List<ModelCache.Obtained> retrainedDistinct = farm == null ? invokeAll(pool, trainTasks)
+          : retrainOnFarm(distinct, distinctRecipes, pr);
       int loaded = 0;
       double recordedSeconds = 0;
       double recordedCpu = 0;
@@ -257,7 +260,8 @@ public final class EvaluationHarness {
           });
         }
       }
-      List<Run> runs = invokeAll(pool, runTasks);
+      List<Run> runs = farm == null ? invokeAll(pool, runTasks)
+          : unlearnOnFarm(pool, supported, theta0, ev, retrained, pu);
       double unlearningSeconds = seconds(t2);
       // When `retrain` is among the methods, its runs are the reference procedure itself, timed in
       // the same threads and phase as every other method: their mean is the denominator of every
@@ -342,6 +346,72 @@ public final class EvaluationHarness {
     }
   }
 
+  /**
+   * The retrained models through the farm: those in the cache are loaded, the others trained as
+   * farm units and stored; in the order of {@code recipes}.
+   */
+  private List<ModelCache.Obtained> retrainOnFarm(Map<String, Integer> distinct,
+      List<TrainingRecipe> recipes, Progress pr) {
+    List<String> keys = new ArrayList<>(distinct.keySet());
+    ModelCache.Obtained[] out = new ModelCache.Obtained[recipes.size()];
+    List<Integer> missing = new ArrayList<>();
+    for (int j = 0; j < recipes.size(); j++) {
+      java.util.Optional<ModelCache.Entry> hit = cache.load(keys.get(j), model);
+      if (hit.isPresent()) {
+        out[j] = new ModelCache.Obtained(keys.get(j), hit.get(), true);
+        pr.tick("loaded");
+      } else {
+        missing.add(j);
+      }
+    }
+    if (!missing.isEmpty()) {
+      List<TrainingRecipe> todo = missing.stream().map(recipes::get).toList();
+      say("training %d retrained model(s) on %s", todo.size(), farm);
+      List<ModelCache.Entry> trained = farm.train(model, train, forget, todo);
+      for (int q = 0; q < missing.size(); q++) {
+        int j = missing.get(q);
+        cache.store(keys.get(j), ModelCache.describe("retrained", model, recipes.get(j), train,
+            forget), trained.get(q));
+        out[j] = new ModelCache.Obtained(keys.get(j), trained.get(q), false);
+        pr.tick("trained");
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
+   * The unlearning runs through the farm (every method's runs; none is skipped after a failure),
+   * then scored on this harness's threads; in the order of the local runs.
+   */
+  private List<Run> unlearnOnFarm(ExecutorService pool, List<Method> supported, INDArray theta0,
+      Evaluator ev, Eval[] retrained, Progress pu) {
+    List<RunFarm.Job> jobs = new ArrayList<>();
+    for (Method m : supported) {
+      Map<String, Object> hp = hyperparameters.getOrDefault(m.label, Map.of());
+      double[] from = (m.start != null ? m.start : theta0).castTo(DataType.DOUBLE)
+          .toDoubleVector();
+      for (int i = 0; i < numModels; i++) {
+        jobs.add(new RunFarm.Job(m.unlearner.name(), hp, from, unlearningSeed(seed, firstRun + i)));
+      }
+    }
+    say("running %d unlearning run(s) on %s", jobs.size(), farm);
+    List<RunFarm.Outcome> outcomes = farm.unlearn(model, train, forget, recipe, jobs);
+    List<Callable<Run>> scoring = new ArrayList<>();
+    int q = 0;
+    for (Method m : supported) {
+      for (int i = 0; i < numModels; i++) {
+        RunFarm.Outcome o = outcomes.get(q++);
+        int index = i;
+        scoring.add(() -> {
+          Run run = scored(m, index, o, ev, retrained[index]);
+          pu.tick(m.label + " #" + index + (run.failure != null ? " FAILED" : ""));
+          return run;
+        });
+      }
+    }
+    return invokeAll(pool, scoring);
+  }
+
   /** Whether a method is the reference procedure itself: retrain, under its name, from the original. */
   private static boolean isPlainRetrain(Method m) {
     return m.unlearner.name().equals("retrain") && m.label.equals("retrain") && m.start == null;
@@ -358,34 +428,28 @@ public final class EvaluationHarness {
 
   private Run unlearnOnce(Method m, Map<String, Object> hp, INDArray start, int i,
       Evaluator ev, Eval reference) {
+    RunFarm.Outcome o = RunFarm.unlearn(model, train, forget, recipe, m.unlearner, hp, start,
+        unlearningSeed(seed, firstRun + i));
+    return scored(m, i, o, ev, reference);
+  }
+
+  /** The scores of one run's outcome against retrained model i, and the result listener. */
+  private Run scored(Method m, int i, RunFarm.Outcome o, Evaluator ev, Eval reference) {
+    if (o.failure() != null) {
+      return Run.failed(o.failure());
+    }
     Unlearner u = m.unlearner;
     String who = "unlearner '" + u.name() + "' (" + u.getClass().getName() + ")";
-    UnlearningResult result;
-    long cpu0 = cpuNanos();
-    try {
-      UnlearningRequest request = UnlearningRequest.builder(model, start, train)
-          .forgetRows(forget).recipe(recipe).hyperparameters(hp)
-          .seed(unlearningSeed(seed, firstRun + i)).build();
-      result = u.unlearn(request);
-    } catch (RuntimeException e) {
-      return Run.failed(who + " threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
-    double cpu = (cpuNanos() - cpu0) * 1e-9;
-    // A plugin's result is checked like an exception would be: a FAILED row naming it, and the
-    // run goes on with the other methods.
-    String invalid = invalidResult(result);
-    if (invalid != null) {
-      return Run.failed(who + " returned an invalid result: " + invalid);
-    }
+    INDArray theta = toModel(o.parameters());
     Run run;
     try {
-      Eval e = ev.evaluate(result.parameters()).withAttack(attackSeed(i));
+      Eval e = ev.evaluate(theta).withAttack(attackSeed(i));
       double klF = Divergence.meanKl(reference.probsForget, e.probsForget);
       double klT = Divergence.meanKl(reference.probsTest, e.probsTest);
       double jsF = Divergence.meanJensenShannon(reference.probsForget, e.probsForget);
       double jsT = Divergence.meanJensenShannon(reference.probsTest, e.probsTest);
       double dist = ParameterDistance.relative(e.theta, reference.theta);
-      run = new Run(e, result.cost(), cpu, result.converged(), klF, klT, jsF, jsT, dist, null,
+      run = new Run(e, o.cost(), o.cpuSeconds(), o.converged(), klF, klT, jsF, jsT, dist, null,
           false);
     } catch (RuntimeException e) {
       return Run.failed(who + ": its result could not be scored: "
@@ -393,7 +457,7 @@ public final class EvaluationHarness {
     }
     if (onResult != null) {
       try {
-        onResult.finished(m.label, i, result.parameters());
+        onResult.finished(m.label, i, theta);
       } catch (RuntimeException e) {
         return Run.failed("the result listener failed on " + who + ": "
             + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -403,7 +467,7 @@ public final class EvaluationHarness {
   }
 
   /** Why a result cannot be scored (null, wrong shape or type, non-finite), or null if it can. */
-  private String invalidResult(UnlearningResult result) {
+  static String invalidResult(Model model, UnlearningResult result) {
     if (result == null) {
       return "null";
     }
@@ -748,6 +812,7 @@ public final class EvaluationHarness {
     private INDArray original;
     private int firstRun;
     private ResultListener onResult;
+    private RunFarm farm;
 
     private Builder(Model model, Dataset train, Dataset test) {
       InvalidInputException.check(model != null, "model must not be null");
@@ -857,6 +922,16 @@ public final class EvaluationHarness {
     /** Receives every successful run's parameters (see {@link ResultListener}). */
     public Builder onResult(ResultListener listener) {
       this.onResult = listener;
+      return this;
+    }
+
+    /**
+     * Runs the retrainings and the unlearning runs on a {@link RunFarm} (for example Spark tasks)
+     * instead of this harness's threads, which then only evaluate and score; null: the threads.
+     * The unlearners are looked up by name where the runs execute.
+     */
+    public Builder farm(RunFarm f) {
+      this.farm = f;
       return this;
     }
 

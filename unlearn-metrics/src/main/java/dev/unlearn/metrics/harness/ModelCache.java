@@ -157,7 +157,7 @@ public final class ModelCache {
    * @param converged whether the trainer reported convergence
    */
   public record Entry(double[] parameters, double trainSeconds, double cpuSeconds,
-      double gradientEquivalents, boolean converged) {
+      double gradientEquivalents, boolean converged) implements java.io.Serializable {
     public Entry {
       parameters = parameters.clone();
     }

@@ -91,6 +91,44 @@ class EvaluationHarnessTest {
   }
 
   @Test
+  void aRunFarmGivesTheNumbersOfTheHarnessThreads() {
+    EvaluationReport threads = harness(ADAM, 2, HARNESS_SEED).unlearners("gradient-ascent")
+        .build().run();
+    java.util.List<String> calls = new java.util.ArrayList<>();
+    RunFarm sequential = RunFarm.sequential();
+    RunFarm counting = new RunFarm() {
+      @Override
+      public java.util.List<ModelCache.Entry> train(Model model, Dataset training, int[] leftOut,
+          java.util.List<TrainingRecipe> recipes) {
+        calls.add("train " + recipes.size());
+        return sequential.train(model, training, leftOut, recipes);
+      }
+
+      @Override
+      public java.util.List<RunFarm.Outcome> unlearn(Model model, Dataset training, int[] rows,
+          TrainingRecipe recipe, java.util.List<RunFarm.Job> jobs) {
+        calls.add("unlearn " + jobs.size());
+        return sequential.unlearn(model, training, rows, recipe, jobs);
+      }
+    };
+    EvaluationReport farmed = harness(ADAM, 2, HARNESS_SEED).unlearners("gradient-ascent")
+        .farm(counting).build().run();
+    // every retraining and every unlearning run went through the farm: 3 models, 3 methods x 3
+    assertThat(calls).containsExactly("train 3", "unlearn 9");
+    assertThat(farmed.reference()).isEqualTo(threads.reference());
+    assertThat(farmed.original()).isEqualTo(threads.original());
+    for (int m = 0; m < 3; m++) {
+      MethodReport a = threads.methods().get(m);
+      MethodReport b = farmed.methods().get(m);
+      assertThat(a.ok()).as(a.message()).isTrue();
+      assertThat(b.name()).isEqualTo(a.name());
+      // per-run values bit for bit (only the timings differ)
+      assertThat(b.scores()).isEqualTo(a.scores());
+      assertThat(b.forgetting()).isEqualTo(a.forgetting());
+    }
+  }
+
+  @Test
   void scoresMatchAnIndependentRecomputation() {
     EvaluationReport r = harness(ADAM, 2, HARNESS_SEED).build().run();
     Dataset retain = train.without(forget);
