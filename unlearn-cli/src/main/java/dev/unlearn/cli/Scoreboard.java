@@ -131,7 +131,7 @@ public final class Scoreboard implements Callable<Integer> {
     JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(sparkMaster)
         .setAppName("unlearn scoreboard").set("spark.ui.enabled", "false"));
     try {
-      run(models, new SparkRunFarm(sc));
+      run(models, new SparkRunFarm(sc, err));
     } finally {
       sc.stop();
     }

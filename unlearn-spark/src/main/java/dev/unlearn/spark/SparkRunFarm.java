@@ -6,10 +6,15 @@ import dev.unlearn.api.Model;
 import dev.unlearn.api.TrainingRecipe;
 import dev.unlearn.metrics.harness.ModelCache;
 import dev.unlearn.metrics.harness.RunFarm;
+import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -28,10 +33,50 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SparkRunFarm implements RunFarm {
   private final JavaSparkContext sc;
+  private final PrintStream progress;
 
   public SparkRunFarm(JavaSparkContext sc) {
+    this(sc, null);
+  }
+
+  /** With a line on {@code progress} at every tenth of a phase's tasks (null: none). */
+  public SparkRunFarm(JavaSparkContext sc, PrintStream progress) {
     InvalidInputException.check(sc != null, "the Spark context must not be null");
     this.sc = sc;
+    this.progress = progress;
+  }
+
+  /** Counts the finished tasks of the running phase and reports each tenth with an estimate. */
+  private final class Progress extends SparkListener {
+    private final String what;
+    private final int total;
+    private final long start = System.nanoTime();
+    private final AtomicInteger done = new AtomicInteger();
+
+    Progress(String what, int total) {
+      this.what = what;
+      this.total = total;
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      int d = done.incrementAndGet();
+      if (progress != null && (d * 10L / total != (d - 1) * 10L / total || d == total)) {
+        double elapsed = (System.nanoTime() - start) * 1e-9;
+        progress.printf(Locale.ROOT, "[spark] %s %d/%d tasks (%.1f s elapsed, ETA %.0f s)%n",
+            what, Math.min(d, total), total, elapsed, elapsed / d * Math.max(0, total - d));
+      }
+    }
+  }
+
+  private <T> List<T> tracked(String what, int total, java.util.function.Supplier<List<T>> job) {
+    Progress p = new Progress(what, total);
+    sc.sc().addSparkListener(p);
+    try {
+      return job.get();
+    } finally {
+      sc.sc().removeSparkListener(p);
+    }
   }
 
   /** What every task of a phase needs, shipped once as a broadcast. */
@@ -60,10 +105,11 @@ public final class SparkRunFarm implements RunFarm {
     }
     Broadcast<Inputs> in = sc.broadcast(inputs(model, training, leftOut, null));
     try {
-      return sc.parallelize(recipes, recipes.size()).map(r -> {
-        Inputs i = in.value();
-        return RunFarm.train(i.model(), i.training(), i.rowsOut(), r);
-      }).collect();
+      return tracked("retraining", recipes.size(), () -> sc.parallelize(recipes, recipes.size())
+          .map(r -> {
+            Inputs i = in.value();
+            return RunFarm.train(i.model(), i.training(), i.rowsOut(), r);
+          }).collect());
     } finally {
       in.destroy();
     }
@@ -77,10 +123,11 @@ public final class SparkRunFarm implements RunFarm {
     }
     Broadcast<Inputs> in = sc.broadcast(inputs(model, training, forget, recipe));
     try {
-      return sc.parallelize(jobs, jobs.size()).map(j -> {
-        Inputs i = in.value();
-        return RunFarm.unlearn(i.model(), i.training(), i.rowsOut(), i.recipe(), j);
-      }).collect();
+      return tracked("unlearning", jobs.size(), () -> sc.parallelize(jobs, jobs.size())
+          .map(j -> {
+            Inputs i = in.value();
+            return RunFarm.unlearn(i.model(), i.training(), i.rowsOut(), i.recipe(), j);
+          }).collect());
     } finally {
       in.destroy();
     }

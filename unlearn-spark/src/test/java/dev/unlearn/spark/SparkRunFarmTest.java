@@ -14,6 +14,9 @@ import dev.unlearn.metrics.harness.EvaluationHarness;
 import dev.unlearn.metrics.harness.EvaluationReport;
 import dev.unlearn.metrics.harness.MethodReport;
 import dev.unlearn.metrics.harness.ModelCache;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +36,13 @@ class SparkRunFarmTest {
         .forgetRows(forget).recipe(recipe).models(4).seed(9).threads(2).progress(null)
         .unlearners("retrain", "finetune", "newton", "fisher-removal");
     EvaluationReport local = b.cache(ModelCache.inMemory()).build().run();
+    ByteArrayOutputStream lines = new ByteArrayOutputStream();
     EvaluationReport spark = b.cache(ModelCache.inMemory()).farm(new SparkRunFarm(
-        SparkTests.context())).build().run();
+        SparkTests.context(), new PrintStream(lines, true, StandardCharsets.UTF_8))).build().run();
+    String progress = lines.toString(StandardCharsets.UTF_8);
+    // the long phases say how far they are: 4 retrainings, 4 methods x 4 runs
+    assertThat(progress).contains("[spark] retraining 4/4 tasks").contains(
+        "[spark] unlearning 16/16 tasks");
     assertThat(spark.setup().distinctRetrainedModels()).isEqualTo(4);
     assertThat(spark.reference()).isEqualTo(local.reference());
     assertThat(spark.original()).isEqualTo(local.original());
