@@ -103,6 +103,33 @@ class UnlearnersOverSparkTest {
   }
 
   @Test
+  void aForgetSetOfGroupIdsForgetsTheSameRows() {
+    Dataset plain = Digits.standardSplit().train();
+    int[] groups = new int[plain.size()];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = i / 7; // a "user" owns 7 consecutive rows
+    }
+    Dataset train = plain.withGroups(groups);
+    Model model = LogisticRegression.of(64, 10).withL2(1e-3);
+    INDArray theta = Trainer.train(model, train, RECIPE).parameters();
+    int[] users = {3, 50, 51, 190};
+    try (DistributedData data = DistributedData.of(SparkTests.context(), train, 4)) {
+      assertThat(data.index().groups()).hasValueSatisfying(g -> assertThat(g).isEqualTo(groups));
+      Map<String, Object> hp = Map.of("curvature", "hessian", "tolerance", 1e-12);
+      UnlearningResult mem = Unlearners.forName("newton").unlearn(UnlearningRequest.builder(
+          model, theta, train).forgetGroups(users).hyperparameters(hp).build());
+      UnlearningResult dist = Unlearners.forName("newton").unlearn(UnlearningRequest.builder(
+          DistributedModel.of(model, data), theta, data.index()).forgetGroups(users)
+          .hyperparameters(hp).build());
+      double rel = SparkTests.relative(dist.parameters(), mem.parameters());
+      System.out.printf("digits logistic, newton forgetting 4 groups of 7 rows: distributed vs "
+          + "in-memory %.2e%n", rel);
+      assertThat(rel).isLessThanOrEqualTo(1e-10);
+      assertThat(SparkTests.relative(mem.parameters(), theta)).isGreaterThan(1e-4);
+    }
+  }
+
+  @Test
   void mlpOnDigits() {
     Dataset train = Digits.standardSplit().train();
     Model model = Mlp.of(Activation.TANH, 64, 32, 10).withL2(1e-3);
