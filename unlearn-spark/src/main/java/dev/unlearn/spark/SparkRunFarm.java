@@ -60,11 +60,19 @@ public final class SparkRunFarm implements RunFarm {
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
+      // the listener bus is asynchronous: the last events may arrive after the job returned, so
+      // the final line comes from the driver thread (finished), and this one stops short of it
       int d = done.incrementAndGet();
-      if (progress != null && (d * 10L / total != (d - 1) * 10L / total || d == total)) {
+      if (d < total && d * 10L / total != (d - 1) * 10L / total) {
+        line(d);
+      }
+    }
+
+    void line(int d) {
+      if (progress != null) {
         double elapsed = (System.nanoTime() - start) * 1e-9;
         progress.printf(Locale.ROOT, "[spark] %s %d/%d tasks (%.1f s elapsed, ETA %.0f s)%n",
-            what, Math.min(d, total), total, elapsed, elapsed / d * Math.max(0, total - d));
+            what, d, total, elapsed, elapsed / d * Math.max(0, total - d));
       }
     }
   }
@@ -72,11 +80,14 @@ public final class SparkRunFarm implements RunFarm {
   private <T> List<T> tracked(String what, int total, java.util.function.Supplier<List<T>> job) {
     Progress p = new Progress(what, total);
     sc.sc().addSparkListener(p);
+    List<T> out;
     try {
-      return job.get();
+      out = job.get();
     } finally {
       sc.sc().removeSparkListener(p);
     }
+    p.line(total);
+    return out;
   }
 
   /** What every task of a phase needs, shipped once as a broadcast. */
