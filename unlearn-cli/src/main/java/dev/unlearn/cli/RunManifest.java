@@ -27,13 +27,21 @@ import java.util.concurrent.TimeUnit;
  * @param offHeapLimits JavaCPP's {@code maxbytes} and {@code maxphysicalbytes} settings
  * @param startedAt when the command started
  * @param endedAt when it ended
+ * @param phases the scoreboard's wall time per phase and model, in seconds (null for the other
+ *     commands): see {@link Scoreboard}
  */
 record RunManifest(String schema, String command, List<String> arguments, String libraryVersion,
     String gitCommit, long seed, int threads, String ompThreads, String java, String os,
-    int cores, long maxHeapBytes, String offHeapLimits, String startedAt, String endedAt) {
+    int cores, long maxHeapBytes, String offHeapLimits, String startedAt, String endedAt,
+    java.util.Map<String, java.util.Map<String, Double>> phases) {
 
   static RunManifest of(String command, List<String> arguments, long seed, int threads,
       Instant started) {
+    return of(command, arguments, seed, threads, started, null);
+  }
+
+  static RunManifest of(String command, List<String> arguments, long seed, int threads,
+      Instant started, java.util.Map<String, java.util.Map<String, Double>> phases) {
     String v = UnlearnCli.class.getPackage().getImplementationVersion();
     return new RunManifest("unlearn-run-manifest/1", command, List.copyOf(arguments),
         v != null ? v : "development build", currentGitCommit(), seed, threads,
@@ -45,7 +53,7 @@ record RunManifest(String schema, String command, List<String> arguments, String
         "maxbytes=" + System.getProperty("org.bytedeco.javacpp.maxbytes", "default")
             + ", maxphysicalbytes="
             + System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "default"),
-        started.toString(), Instant.now().toString());
+        started.toString(), Instant.now().toString(), phases);
   }
 
   /**

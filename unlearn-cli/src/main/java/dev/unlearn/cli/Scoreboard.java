@@ -95,6 +95,11 @@ public final class Scoreboard implements Callable<Integer> {
           + "made each run twice as slow in CPU time, which skews the time ratios)")
   int threads;
 
+  @Option(names = "--preset", paramLabel = "NAME", description = "competition: the organisers' "
+      + "calibrated setting, N = 512 for both digits models, every method, forget 10 %, 2 "
+      + "threads; flags given beside it still apply")
+  String preset;
+
   @Option(names = "--spark", paramLabel = "MASTER", description = "run the retrainings and the "
       + "unlearning runs as Spark tasks on this master (local[2], spark://host:7077, yarn, ...): "
       + "the same numbers, the work spread over the cluster; docs/spark.md")
@@ -111,6 +116,18 @@ public final class Scoreboard implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (preset != null) {
+      InvalidInputException.check(preset.equals("competition"),
+          "--preset (%s) must be competition", preset);
+      var given = spec.commandLine().getParseResult();
+      if (numModels == null) {
+        numModels = 512;
+      }
+      if (!given.hasMatchedOption("--threads")) {
+        threads = 2;
+      }
+      // every method and forget 10 % are the defaults already; --model all is the default too
+    }
     InvalidInputException.check(List.of("logistic", "mlp", "dl4j-cnn", "all").contains(model),
         "--model (%s) must be one of logistic, mlp, dl4j-cnn, all", model);
     InvalidInputException.check(numModels == null || (numModels >= 2 && numModels <= 100_000),
@@ -184,6 +201,7 @@ public final class Scoreboard implements Callable<Integer> {
         train.numFeatures(), train.numClasses(), forgetRows.length);
     StringBuilder markdown = new StringBuilder();
     List<HtmlReport.Section> html = new ArrayList<>();
+    Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
     for (String name : models) {
       Family f = family(name, train.numFeatures(), train.numClasses());
       int n = numModels != null ? numModels : f.defaultModels();
@@ -203,6 +221,7 @@ public final class Scoreboard implements Callable<Integer> {
         }
       }
       EvaluationReport report = builder.build().run();
+      phases.put(name, phases(report));
       ScoreboardReport tableReport = ScoreboardReport.of(data.name(), name, report, forgetRows,
           train.numClasses());
       String section = ScoreboardTable.markdown(f.label(), report)
@@ -224,14 +243,57 @@ public final class Scoreboard implements Callable<Integer> {
       html.add(new HtmlReport.Section(section, List.copyOf(charts.values())));
       err.printf(Locale.ROOT, "[scoreboard] wrote %s%n", files);
     }
-    String total = String.format(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - start) * 1e-9);
+    String total = phaseTable(phases) + String.format(Locale.ROOT, "%nTotal time %.1f s.%n",
+        (System.nanoTime() - start) * 1e-9);
     out.print(total);
     markdown.append(total);
     Output.text(run.outDir.resolve("scoreboard.md"), markdown);
     HtmlReport.write(run.outDir, "Unlearn scoreboard: " + data.name(), html,
         HtmlReport.footer("scoreboard"));
     RunManifest.of("scoreboard", spec.commandLine().getParseResult().originalArgs(), run.seed,
-        threads, started).write(run.outDir);
+        threads, started, phases).write(run.outDir);
   }
 
+
+  /**
+   * Wall seconds per phase of one model's evaluation: the original, the retrained models, every
+   * method's runs (the sum of its runs' wall times: with several threads they overlap), all the
+   * unlearning runs with their evaluation, the scoring (aggregation and the forgetting score: the
+   * rest of the run) and the whole.
+   */
+  static Map<String, Double> phases(EvaluationReport report) {
+    EvaluationReport.Timings t = report.timings();
+    Map<String, Double> p = new LinkedHashMap<>();
+    p.put("original", t.originalSeconds());
+    p.put("retraining", t.retrainedSeconds());
+    int n = report.setup().numModels();
+    for (var m : report.methods()) {
+      if (m.ok()) {
+        p.put("runs of " + m.name(), m.cost().seconds() * n);
+      }
+    }
+    p.put("unlearning and evaluation", t.unlearningSeconds());
+    p.put("scoring", Math.max(0, t.totalSeconds() - t.originalSeconds() - t.retrainedSeconds()
+        - t.unlearningSeconds()));
+    p.put("total", t.totalSeconds());
+    return p;
+  }
+
+  static String phaseTable(Map<String, Map<String, Double>> phases) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+        "%nTime per phase (wall seconds; a method's runs are the sum of their own times):%n%n"
+            + "| phase | %s |%n|---|%s%n", String.join(" | ", phases.keySet()),
+        "---:|".repeat(phases.size())));
+    java.util.Set<String> rows = new java.util.LinkedHashSet<>();
+    phases.values().forEach(m -> rows.addAll(m.keySet()));
+    for (String row : rows) {
+      b.append("| ").append(row).append(" |");
+      for (Map<String, Double> m : phases.values()) {
+        Double v = m.get(row);
+        b.append(v == null ? " |" : String.format(Locale.ROOT, " %.1f |", v));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
 }
