@@ -5,20 +5,16 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
-import dev.unlearn.hessian.estimate.Eigenpairs;
-import dev.unlearn.hessian.estimate.Lanczos;
-import dev.unlearn.hessian.estimate.Nystrom;
-import dev.unlearn.hessian.estimate.NystromApproximation;
 import dev.unlearn.hessian.internal.Factorizations;
 import dev.unlearn.hessian.internal.Vectors;
 import dev.unlearn.hessian.operator.CurvatureOperator;
 import dev.unlearn.hessian.operator.Operators;
 import dev.unlearn.hessian.solve.PreparedInverse;
+import dev.unlearn.hessian.unlearner.CurvatureInverse;
 import dev.unlearn.hessian.solve.Solvers;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,7 +73,16 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class AmortizedDeleter {
 
   /** How the curvature is prepared. */
-  public enum Method { CHOLESKY, NYSTROM, LANCZOS, FISHER }
+  public enum Method {
+    /** The exact Hessian, kept as an explicit dense inverse (one gemv per apply; p &le; 5000). */
+    CHOLESKY,
+    /** {@link CurvatureInverse}'s GGN with LOWRANK (a Nystr&ouml;m sketch of rank {@code rank}). */
+    NYSTROM,
+    /** {@link CurvatureInverse}'s GGN with LOWRANK_LANCZOS (the top {@code rank} eigenpairs). */
+    LANCZOS,
+    /** {@link CurvatureInverse}'s FISHER of {@code rank} sampled rows with DIRECT (Woodbury). */
+    FISHER
+  }
 
   /**
    * Preparation settings.
@@ -260,10 +265,15 @@ public final class AmortizedDeleter {
     preparations++;
   }
 
+  /** This deleter's options in the vocabulary of the shared curvature-inverse factory. */
+  private CurvatureInverse.Options factoryOptions() {
+    return CurvatureInverse.Options.defaults().withDamping(options.damping())
+        .withRank(options.rank()).withSeed(options.seed());
+  }
+
   private PreparedInverse prepareInverse(ModelPoint at, Dataset set, Cost.Meter meter) {
     int p = model.numParameters();
     double delta = options.damping();
-    double floor = model.l2() + delta;
     switch (options.method()) {
       case CHOLESKY -> {
         // C = L L^T; keep C^-1 = L^-T L^-1 densely (symmetric, computed once) so that each apply is
@@ -279,31 +289,16 @@ public final class AmortizedDeleter {
         return null;
       }
       case NYSTROM, LANCZOS -> {
-        int r = Math.min(options.rank(), p);
-        CurvatureOperator ggn = Operators.gaussNewton(at);
-        INDArray basis;
-        double[] values;
-        if (options.method() == Method.NYSTROM) {
-          NystromApproximation s = Nystrom.approximate(ggn, r, options.seed());
-          basis = s.basis();
-          values = s.eigenvalues();
-        } else {
-          Eigenpairs e = Lanczos.largest(ggn, r, options.seed());
-          basis = e.vectors();
-          values = e.values();
-        }
-        for (int i = 0; i < values.length; i++) {
-          values[i] = Math.max(values[i] - model.l2(), 0); // the GGN already holds l2 I
-        }
-        meter.hvps(ggn.matvecs());
-        return Solvers.lowRankWoodbury(Operators.lowRank(basis, Nd4j.createFromArray(values)), floor);
+        // the Gauss-Newton matrix, sketched and inverted by Woodbury: the shared factory
+        return CurvatureInverse.prepare(at, CurvatureInverse.Curvature.GGN,
+            options.method() == Method.NYSTROM ? CurvatureInverse.Inverse.LOWRANK
+                : CurvatureInverse.Inverse.LOWRANK_LANCZOS, factoryOptions(), meter);
       }
       case FISHER -> {
-        int m = Math.min(options.rank(), set.size());
-        int[] rows = sample(set.size(), m, options.seed());
-        INDArray g = model.at(at.parameters(), set.rows(rows)).perExampleGradients();
-        meter.gradient(m);
-        return Solvers.fisherWoodbury(Operators.empiricalFisher(g, floor));
+        // the empirical Fisher of `rank` sampled rows, inverted exactly by Woodbury
+        return CurvatureInverse.prepare(at, CurvatureInverse.Curvature.FISHER,
+            CurvatureInverse.Inverse.DIRECT, factoryOptions().withFisherRows(
+                Math.min(options.rank(), set.size())), meter);
       }
       default -> throw new IllegalStateException();
     }
@@ -330,21 +325,6 @@ public final class AmortizedDeleter {
       }
     }
     return keep;
-  }
-
-  private static int[] sample(int n, int m, long seed) {
-    int[] idx = new int[n];
-    Arrays.setAll(idx, i -> i);
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = 0; i < m; i++) {
-      int j = i + rng.nextInt(n - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    int[] out = Arrays.copyOf(idx, m);
-    Arrays.sort(out);
-    return out;
   }
 
   /** What the first preparation cost (HVPs or per-example gradients, the full gradient, wall time). */

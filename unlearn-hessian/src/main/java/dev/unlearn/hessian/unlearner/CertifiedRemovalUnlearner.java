@@ -13,10 +13,6 @@ import dev.unlearn.api.ModelPoint;
 import dev.unlearn.api.UnlearningRequest;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.unlearner.AbstractUnlearner;
-import dev.unlearn.hessian.operator.CurvatureOperator;
-import dev.unlearn.hessian.operator.Operators;
-import dev.unlearn.hessian.solve.SolverResult;
-import dev.unlearn.hessian.solve.Solvers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,26 +101,16 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
     ModelPoint at = model.at(theta, retain);
     INDArray g = at.gradient().addi(c);
     meter.gradient(nr);
-    CurvatureOperator raw = Operators.hessian(at);
-    CurvatureOperator h = Operators.monitored(raw, meter);
-    INDArray x;
-    long iterations = 0;
-    if (v.get(SOLVER).equals("direct")) {
-      dev.unlearn.api.InvalidInputException.check(
-          model.numParameters() <= NewtonUnlearner.MAX_DIRECT_DIMENSION,
-          "p (%d) must be <= %d for solver direct; use cg", model.numParameters(),
-          NewtonUnlearner.MAX_DIRECT_DIMENSION);
-      x = Solvers.cholesky(h).solve(g);
-    } else {
-      SolverResult r = Solvers.cg(h, g,
-          SecondOrder.reachableTolerance(v.get(TOLERANCE), model.dataType()), 100_000);
-      x = r.solution();
-      iterations = r.iterations();
-    }
-    INDArray residual = raw.apply(x).subi(g); // H x - g = -(g + H v), v = -x; after the solve: unmonitored
-    meter.hvps(1);
+    // the exact Hessian, by CG or dense Cholesky: the shared curvature-inverse factory
+    CurvatureInverse.Inverse inverse = CurvatureInverse.Inverse.of(v.get(SOLVER));
+    CurvatureInverse.Step s = CurvatureInverse.solve(at, g, CurvatureInverse.Curvature.HESSIAN,
+        inverse, CurvatureInverse.Options.defaults().withTolerance(v.get(TOLERANCE))
+            .withMaxIterations(100_000), meter);
+    INDArray x = s.x();
+    long iterations = s.iterations();
     meter.iterations(iterations);
-    double solveResidual = SecondOrder.norm(residual);
+    // the measured residual |H x - g| (the factory checked it with one unmonitored product)
+    double solveResidual = s.relativeResidual() * SecondOrder.norm(g);
     INDArray step = x.neg();
     INDArray out = theta.add(step);
     double bound = CertifiedRemoval.residualBound(model, retain, step, solveResidual);
