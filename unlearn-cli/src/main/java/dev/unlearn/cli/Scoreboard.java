@@ -96,7 +96,7 @@ public final class Scoreboard implements Callable<Integer> {
   int threads;
 
   @Option(names = "--preset", paramLabel = "NAME", description = "competition: the organisers' "
-      + "calibrated setting, N = 512 for both digits models, every method, forget 10 %, 2 "
+      + "calibrated setting, N = 512 for both digits models, every method, forget 10 %%, 2 "
       + "threads; flags given beside it still apply")
   String preset;
 
@@ -279,21 +279,21 @@ public final class Scoreboard implements Callable<Integer> {
     return p;
   }
 
+  /** The phases as plain lines (not a table: the scoreboard's table is the only one printed). */
   static String phaseTable(Map<String, Map<String, Double>> phases) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-        "%nTime per phase (wall seconds; a method's runs are the sum of their own times):%n%n"
-            + "| phase | %s |%n|---|%s%n", String.join(" | ", phases.keySet()),
-        "---:|".repeat(phases.size())));
-    java.util.Set<String> rows = new java.util.LinkedHashSet<>();
-    phases.values().forEach(m -> rows.addAll(m.keySet()));
-    for (String row : rows) {
-      b.append("| ").append(row).append(" |");
-      for (Map<String, Double> m : phases.values()) {
-        Double v = m.get(row);
-        b.append(v == null ? " |" : String.format(Locale.ROOT, " %.1f |", v));
+        "%nTime per phase (wall seconds; a method's runs are the sum of their own times):%n"));
+    phases.forEach((model, p) -> {
+      b.append("  ").append(model).append(':');
+      String sep = " ";
+      for (Map.Entry<String, Double> e : p.entrySet()) {
+        b.append(sep).append(e.getKey()).append(String.format(Locale.ROOT, " %.1f",
+            e.getValue()));
+        sep = ", ";
       }
-      b.append('\n');
-    }
+      b.append(String.format(Locale.ROOT, "%n"));
+    });
     return b.toString();
   }
+
 }

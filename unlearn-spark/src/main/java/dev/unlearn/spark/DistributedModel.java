@@ -202,63 +202,54 @@ public final class DistributedModel implements Model, RemoteRows {
     return a;
   }
 
-  /** [&Sigma;&ell;, &Sigma;&nabla;&ell;] over the selection: one job. */
-  double[] lossAndGradientSums(double[] theta, Selection sel) {
+  /** One block's contribution to a sum, added into {@code acc} (runs on the executors). */
+  @FunctionalInterface
+  interface BlockSum extends Serializable {
+    double[] add(Model local, RowBlock block, Selection sel, double[] theta, double[] extra,
+        double[] acc);
+  }
+
+  /**
+   * One job: the {@code treeAggregate} of {@code f} over the blocks, with &theta;, the selection and
+   * {@code extra} (a direction, logit gradients; may be empty) broadcast and destroyed after it.
+   */
+  private double[] sum(double[] theta, Selection sel, double[] extra, int length, BlockSum f) {
     JavaSparkContext sc = sc();
     Broadcast<double[]> bt = sc.broadcast(theta);
+    Broadcast<double[]> bx = sc.broadcast(extra);
     Broadcast<Selection> bs = sc.broadcast(sel);
     try {
       Model m = local;
-      int k = numClasses();
-      Function2<double[], RowBlock, double[]> seq = (acc, b) ->
-          BlockTasks.lossAndGradient(m, b, bs.value(), bt.value(), k, acc);
-      return data.blocks().treeAggregate(new double[theta.length + 1], seq,
-          DistributedModel::merge, depth);
+      Function2<double[], RowBlock, double[]> seq = (acc, b) -> f.add(m, b, bs.value(),
+          bt.value(), bx.value(), acc);
+      return data.blocks().treeAggregate(new double[length], seq, DistributedModel::merge, depth);
     } finally {
       bt.destroy();
+      bx.destroy();
       bs.destroy();
     }
+  }
+
+  /** [&Sigma;&ell;, &Sigma;&nabla;&ell;] over the selection: one job. */
+  double[] lossAndGradientSums(double[] theta, Selection sel) {
+    int k = numClasses();
+    return sum(theta, sel, new double[0], theta.length + 1,
+        (m, b, s, t, x, acc) -> BlockTasks.lossAndGradient(m, b, s, t, k, acc));
   }
 
   /** &Sigma; (per-row curvature) V over the selection, flattened row-major: one job. */
   double[] curvatureSums(double[] theta, Selection sel, double[] v, long[] shape,
       boolean gaussNewton) {
-    JavaSparkContext sc = sc();
-    Broadcast<double[]> bt = sc.broadcast(theta);
-    Broadcast<double[]> bv = sc.broadcast(v);
-    Broadcast<Selection> bs = sc.broadcast(sel);
-    try {
-      Model m = local;
-      int k = numClasses();
-      Function2<double[], RowBlock, double[]> seq = (acc, b) -> BlockTasks.curvature(m, b,
-          bs.value(), bt.value(), bv.value(), shape, gaussNewton, k, acc);
-      return data.blocks().treeAggregate(new double[v.length], seq, DistributedModel::merge,
-          depth);
-    } finally {
-      bt.destroy();
-      bv.destroy();
-      bs.destroy();
-    }
+    int k = numClasses();
+    return sum(theta, sel, v, v.length,
+        (m, b, s, t, x, acc) -> BlockTasks.curvature(m, b, s, t, x, shape, gaussNewton, k, acc));
   }
 
   /** &Sigma; J<sub>i</sub><sup>T</sup>u<sub>i</sub> over the selection: one job. */
   double[] backpropagateSums(double[] theta, Selection sel, double[] u) {
-    JavaSparkContext sc = sc();
-    Broadcast<double[]> bt = sc.broadcast(theta);
-    Broadcast<double[]> bu = sc.broadcast(u);
-    Broadcast<Selection> bs = sc.broadcast(sel);
-    try {
-      Model m = local;
-      int k = numClasses();
-      Function2<double[], RowBlock, double[]> seq = (acc, b) -> BlockTasks.backpropagate(m, b,
-          bs.value(), bt.value(), bu.value(), k, k, acc);
-      return data.blocks().treeAggregate(new double[theta.length], seq, DistributedModel::merge,
-          depth);
-    } finally {
-      bt.destroy();
-      bu.destroy();
-      bs.destroy();
-    }
+    int k = numClasses();
+    return sum(theta, sel, u, theta.length,
+        (m, b, s, t, x, acc) -> BlockTasks.backpropagate(m, b, s, t, x, k, k, acc));
   }
 
   /** Per-row values (width values each) of the selection, in handle order: one job. */
@@ -315,19 +306,9 @@ public final class DistributedModel implements Model, RemoteRows {
 
   /** A sum over the chosen rows of a per-row quantity of the features: one job. */
   private double[] rowSums(Selection sel, double[] theta, int length, BlockTasks.RowSum what) {
-    JavaSparkContext sc = sc();
-    Broadcast<double[]> bt = sc.broadcast(theta == null ? new double[0] : theta);
-    Broadcast<Selection> bs = sc.broadcast(sel);
-    try {
-      Model m = local;
-      int k = numClasses();
-      Function2<double[], RowBlock, double[]> seq = (acc, b) -> BlockTasks.rowSum(m, b,
-          bs.value(), bt.value(), what, k, acc);
-      return data.blocks().treeAggregate(new double[length], seq, DistributedModel::merge, depth);
-    } finally {
-      bt.destroy();
-      bs.destroy();
-    }
+    int k = numClasses();
+    return sum(theta == null ? new double[0] : theta, sel, new double[0], length,
+        (m, b, s, t, x, acc) -> BlockTasks.rowSum(m, b, s, t, what, k, acc));
   }
 
   Model localModel() {

@@ -74,13 +74,7 @@ public final class CurvatureInverse {
 
     /** The curvature of this name. */
     public static Curvature of(String key) {
-      for (Curvature c : values()) {
-        if (c.key.equals(key)) {
-          return c;
-        }
-      }
-      throw new InvalidInputException(String.format(Locale.ROOT,
-          "curvature (%s) must be one of %s", key, Arrays.toString(keys(values()))));
+      return named(values(), Curvature::key, "curvature", key);
     }
   }
 
@@ -118,19 +112,19 @@ public final class CurvatureInverse {
 
     /** The inverse of this name. */
     public static Inverse of(String key) {
-      for (Inverse i : values()) {
-        if (i.key.equals(key)) {
-          return i;
-        }
-      }
-      throw new InvalidInputException(String.format(Locale.ROOT,
-          "solver (%s) must be one of %s", key, Arrays.toString(keys(values()))));
+      return named(values(), Inverse::key, "solver", key);
     }
   }
 
-  private static String[] keys(Enum<?>[] values) {
-    return Arrays.stream(values).map(v -> v instanceof Curvature c ? c.key : ((Inverse) v).key)
-        .toArray(String[]::new);
+  /** The value whose key is {@code name}, or an error naming it and the choices. */
+  private static <E> E named(E[] values, Function<E, String> key, String what, String name) {
+    for (E v : values) {
+      if (key.apply(v).equals(name)) {
+        return v;
+      }
+    }
+    throw new InvalidInputException(String.format(Locale.ROOT, "%s (%s) must be one of %s", what,
+        name, Arrays.toString(Arrays.stream(values).map(key).toArray())));
   }
 
   /**
