@@ -145,8 +145,11 @@ public final class Scoreboard implements Callable<Integer> {
     }
     InvalidInputException.check(!sparkMaster.isBlank(), "--spark (%s) must name a master",
         sparkMaster);
+    // one ND4J thread per task, so that tasks do not fight over an executor's cores (a cluster
+    // run goes through spark-submit with the application jar: docs/spark.md)
     JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(sparkMaster)
-        .setAppName("unlearn scoreboard").set("spark.ui.enabled", "false"));
+        .setAppName("unlearn scoreboard").set("spark.ui.enabled", "false")
+        .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1"));
     try {
       run(models, new SparkRunFarm(sc, err));
     } finally {
@@ -204,6 +207,9 @@ public final class Scoreboard implements Callable<Integer> {
     Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
     for (String name : models) {
       Family f = family(name, train.numFeatures(), train.numClasses());
+      InvalidInputException.check(farm == null || f.model() instanceof java.io.Serializable,
+          "--spark needs a model that can travel to the executors (java.io.Serializable); "
+              + "%s (%s) is not", name, f.model().getClass().getName());
       int n = numModels != null ? numModels : f.defaultModels();
       err.printf(Locale.ROOT, "[scoreboard] %s: N = %d, %d methods, %d threads%n", name, n,
           unlearners.size(), threads);
@@ -258,8 +264,9 @@ public final class Scoreboard implements Callable<Integer> {
   /**
    * Wall seconds per phase of one model's evaluation: the original, the retrained models, every
    * method's runs (the sum of its runs' wall times: with several threads they overlap), all the
-   * unlearning runs with their evaluation, the scoring (aggregation and the forgetting score: the
-   * rest of the run) and the whole.
+   * unlearning runs with their evaluation, the scoring and the rest (evaluating the retrained
+   * models, the forgetting score, the aggregation: whatever the other phases leave of the total)
+   * and the whole.
    */
   static Map<String, Double> phases(EvaluationReport report) {
     EvaluationReport.Timings t = report.timings();
@@ -273,8 +280,8 @@ public final class Scoreboard implements Callable<Integer> {
       }
     }
     p.put("unlearning and evaluation", t.unlearningSeconds());
-    p.put("scoring", Math.max(0, t.totalSeconds() - t.originalSeconds() - t.retrainedSeconds()
-        - t.unlearningSeconds()));
+    p.put("scoring and the rest", Math.max(0, t.totalSeconds() - t.originalSeconds()
+        - t.retrainedSeconds() - t.unlearningSeconds()));
     p.put("total", t.totalSeconds());
     return p;
   }

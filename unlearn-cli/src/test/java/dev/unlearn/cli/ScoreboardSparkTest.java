@@ -37,7 +37,7 @@ class ScoreboardSparkTest {
   @Test
   void sparkGivesTheScoresOfTheLocalRun(@TempDir Path dir) throws Exception {
     String[] common = {"scoreboard", "--model", "mlp", "--models", "3", "--methods",
-        "retrain,finetune,newton", "--seed", "2", "--cache", dir.resolve("none").toString()};
+        "retrain,finetune,newton", "--seed", "2", "--cache", "none"}; // no cache: each run trains its own retrained models
     Path local = dir.resolve("local");
     Path spark = dir.resolve("spark");
     List<String> a = new ArrayList<>(List.of(common));
@@ -48,7 +48,8 @@ class ScoreboardSparkTest {
     b.addAll(List.of("--out", spark.toString(), "--spark", "local[2]"));
     ScoreboardTest.Outcome s = ScoreboardTest.run(b.toArray(String[]::new));
     assertThat(s.status()).as(s.err()).isZero();
-    assertThat(s.err()).contains("on Spark local[2]");
+    assertThat(s.err()).contains("training 3 retrained model(s) on Spark local[2]")
+        .contains("on Spark local[2]");
     List<String> localScores = withoutTimings(local.resolve("mlp/scores.csv"));
     assertThat(localScores).hasSizeGreaterThan(4);
     assertThat(withoutTimings(spark.resolve("mlp/scores.csv"))).isEqualTo(localScores);

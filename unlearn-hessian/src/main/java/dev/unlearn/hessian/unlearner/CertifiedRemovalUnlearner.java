@@ -110,7 +110,7 @@ public final class CertifiedRemovalUnlearner extends AbstractUnlearner {
     long iterations = s.iterations();
     meter.iterations(iterations);
     // the measured residual |H x - g| (the factory checked it with one unmonitored product)
-    double solveResidual = s.relativeResidual() * SecondOrder.norm(g);
+    double solveResidual = s.residualNorm();
     INDArray step = x.neg();
     INDArray out = theta.add(step);
     double bound = CertifiedRemoval.residualBound(model, retain, step, solveResidual);

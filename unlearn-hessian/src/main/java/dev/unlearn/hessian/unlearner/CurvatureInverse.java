@@ -227,8 +227,11 @@ public final class CurvatureInverse {
     }
   }
 
-  /** One solve's answer x &asymp; (C + &delta;I)<sup>-1</sup> g, its checked relative residual and iterations. */
-  public record Step(INDArray x, double relativeResidual, long iterations) {}
+  /**
+   * One solve's answer x &asymp; (C + &delta;I)<sup>-1</sup> g, its checked residual &Vert;(C +
+   * &delta;I)x &minus; g&Vert; (absolute and relative to &Vert;g&Vert;) and iterations.
+   */
+  public record Step(INDArray x, double residualNorm, double relativeResidual, long iterations) {}
 
   /**
    * (C + &delta;I)<sup>-1</sup> g for the curvature at {@code at} (on its rows), checked with one
@@ -254,7 +257,7 @@ public final class CurvatureInverse {
         x[j] = gd[j] / c;
       }
       INDArray xa = Nd4j.create(x, new long[] {x.length}, 'c').castTo(model.dataType());
-      return new Step(xa, 0.0, 0);
+      return new Step(xa, 0.0, 0.0, 0);
     }
     Built b = build(at, curvature, o, meter);
     CurvatureOperator base = Operators.monitored(b.raw, meter); // counted, budget checked
@@ -309,8 +312,9 @@ public final class CurvatureInverse {
     meter.hvps(1);
     r.subi(g);
     double gn = SecondOrder.norm(g);
-    double rel = gn == 0 ? 0 : SecondOrder.norm(r) / gn;
-    return new Step(x.reshape(g.shape()).castTo(g.dataType()), rel, iterations);
+    double rn = SecondOrder.norm(r);
+    return new Step(x.reshape(g.shape()).castTo(g.dataType()), rn, gn == 0 ? 0 : rn / gn,
+        iterations);
   }
 
   /**

@@ -37,7 +37,8 @@ class CurvatureInverseTest {
   void everyExactPairSolvesTheDampedCurvature() {
     INDArray theta = MODEL.initialParameters(3);
     ModelPoint at = MODEL.at(theta, DATA);
-    INDArray g = Nd4j.rand(DataType.DOUBLE, MODEL.numParameters()).subi(0.5);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(17);
+    INDArray g = Nd4j.createFromArray(rng.doubles(MODEL.numParameters(), -0.5, 0.5).toArray());
     double damping = 1e-3;
     int p = MODEL.numParameters();
     for (Curvature c : new Curvature[] {Curvature.HESSIAN, Curvature.GGN, Curvature.FISHER}) {
@@ -64,6 +65,28 @@ class CurvatureInverseTest {
               .as("prepared %s with %s", c, i).isLessThan(i == Inverse.LOWRANK ? 1e-6 : 1e-9);
         }
       }
+    }
+  }
+
+  @Test
+  void theDiagonalIsTheFishersDiagonalInvertedElementwise() {
+    ModelPoint at = MODEL.at(MODEL.initialParameters(5), DATA);
+    INDArray g = Nd4j.createFromArray(new java.util.SplittableRandom(3)
+        .doubles(MODEL.numParameters(), -1, 1).toArray());
+    double damping = 0.01;
+    double[] grads = Dense.vector(at.perExampleGradients().dup('c').reshape(-1));
+    int p = MODEL.numParameters();
+    int n = DATA.size();
+    CurvatureInverse.Step s = CurvatureInverse.solve(at, g, Curvature.DIAGONAL, Inverse.CG,
+        Options.defaults().withDamping(damping), meter());
+    for (int j = 0; j < p; j++) {
+      double d = 0;
+      for (int i = 0; i < n; i++) {
+        d += grads[i * p + j] * grads[i * p + j] / n;
+      }
+      assertThat(s.x().getDouble(j)).as("coordinate %d", j).isCloseTo(
+          g.getDouble(j) / (d + MODEL.l2() + damping), org.assertj.core.data.Offset.offset(
+              1e-12 * Math.abs(g.getDouble(j) / (d + MODEL.l2() + damping)) + 1e-15));
     }
   }
 

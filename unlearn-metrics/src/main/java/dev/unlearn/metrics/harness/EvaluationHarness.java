@@ -385,31 +385,71 @@ public final class EvaluationHarness {
    */
   private List<Run> unlearnOnFarm(ExecutorService pool, List<Method> supported, INDArray theta0,
       Evaluator ev, Eval[] retrained, Progress pu) {
-    List<RunFarm.Job> jobs = new ArrayList<>();
+    // One farm call per method, each method's runs scored on this harness's threads while the farm
+    // runs the next method's (and only one method's parameters are held at a time).
+    List<Future<Run>> scored = new ArrayList<>();
     for (Method m : supported) {
-      Map<String, Object> hp = hyperparameters.getOrDefault(m.label, Map.of());
-      double[] from = (m.start != null ? m.start : theta0).castTo(DataType.DOUBLE)
-          .toDoubleVector();
-      for (int i = 0; i < numModels; i++) {
-        jobs.add(new RunFarm.Job(m.unlearner.name(), hp, from, unlearningSeed(seed, firstRun + i)));
+      String mismatch = farmMismatch(m);
+      List<RunFarm.Outcome> outcomes;
+      if (mismatch != null) {
+        outcomes = java.util.Collections.nCopies(numModels, new RunFarm.Outcome(null, null, 0,
+            false, mismatch));
+      } else {
+        Map<String, Object> hp = hyperparameters.getOrDefault(m.label, Map.of());
+        double[] from = (m.start != null ? m.start : theta0).castTo(DataType.DOUBLE)
+            .toDoubleVector();
+        List<RunFarm.Job> jobs = new ArrayList<>();
+        for (int i = 0; i < numModels; i++) {
+          jobs.add(new RunFarm.Job(m.unlearner.name(), hp, from,
+              unlearningSeed(seed, firstRun + i)));
+        }
+        say("running %d unlearning run(s) of %s on %s", jobs.size(), m.label, farm);
+        outcomes = farm.unlearn(model, train, forget, recipe, jobs);
       }
-    }
-    say("running %d unlearning run(s) on %s", jobs.size(), farm);
-    List<RunFarm.Outcome> outcomes = farm.unlearn(model, train, forget, recipe, jobs);
-    List<Callable<Run>> scoring = new ArrayList<>();
-    int q = 0;
-    for (Method m : supported) {
       for (int i = 0; i < numModels; i++) {
-        RunFarm.Outcome o = outcomes.get(q++);
+        RunFarm.Outcome o = outcomes.get(i);
         int index = i;
-        scoring.add(() -> {
+        scored.add(pool.submit(() -> {
           Run run = scored(m, index, o, ev, retrained[index]);
           pu.tick(m.label + " #" + index + (run.failure != null ? " FAILED" : ""));
           return run;
-        });
+        }));
       }
     }
-    return invokeAll(pool, scoring);
+    List<Run> out = new ArrayList<>(scored.size());
+    for (Future<Run> f : scored) {
+      try {
+        out.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        scored.forEach(x -> x.cancel(true));
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        scored.forEach(x -> x.cancel(true));
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Why a method cannot go to the farm, or null: the farm looks unlearners up by name where the
+   * runs execute, so the harness's instance must be the registry's (same class) there too.
+   */
+  private static String farmMismatch(Method m) {
+    try {
+      Unlearner registered = dev.unlearn.core.registry.Unlearners.forName(m.unlearner.name());
+      if (registered.getClass() == m.unlearner.getClass()) {
+        return null;
+      }
+      return "unlearner '" + m.unlearner.name() + "' (" + m.unlearner.getClass().getName()
+          + ") is not the registered one (" + registered.getClass().getName() + "), and a run "
+          + "farm looks unlearners up by name where the runs execute";
+    } catch (RuntimeException e) {
+      return "unlearner '" + m.unlearner.name() + "' (" + m.unlearner.getClass().getName()
+          + ") is not registered, and a run farm looks unlearners up by name where the runs "
+          + "execute: " + e.getMessage();
+    }
   }
 
   /** Whether a method is the reference procedure itself: retrain, under its name, from the original. */

@@ -113,8 +113,9 @@ class EvaluationHarnessTest {
     };
     EvaluationReport farmed = harness(ADAM, 2, HARNESS_SEED).unlearners("gradient-ascent")
         .farm(counting).build().run();
-    // every retraining and every unlearning run went through the farm: 3 models, 3 methods x 3
-    assertThat(calls).containsExactly("train 3", "unlearn 9");
+    // every retraining and every unlearning run went through the farm: 3 models, then one call
+    // per method of 3 runs each
+    assertThat(calls).containsExactly("train 3", "unlearn 3", "unlearn 3", "unlearn 3");
     assertThat(farmed.reference()).isEqualTo(threads.reference());
     assertThat(farmed.original()).isEqualTo(threads.original());
     for (int m = 0; m < 3; m++) {
@@ -126,6 +127,14 @@ class EvaluationHarnessTest {
       assertThat(b.scores()).isEqualTo(a.scores());
       assertThat(b.forgetting()).isEqualTo(a.forgetting());
     }
+    // an unlearner the registry does not know cannot go to a farm (it looks them up by name):
+    // its row fails, naming why, and the others run
+    EvaluationReport mixed = EvaluationHarness.builder(MODEL, train, test).forgetRows(forget)
+        .recipe(LBFGS).models(2).unlearner(new Broken("not-registered", true))
+        .unlearners("retrain").progress(null).farm(counting).build().run();
+    assertThat(mixed.method("not-registered").orElseThrow().message())
+        .contains("is not registered, and a run farm looks unlearners up by name");
+    assertThat(mixed.method("retrain").orElseThrow().ok()).isTrue();
   }
 
   @Test
