@@ -136,10 +136,19 @@ public final class DistributedModel implements Model, RemoteRows {
 
   @Override
   public ModelPoint at(INDArray theta, Dataset handles) {
+    return new DistributedPoint(this, theta, checkedTheta(theta), handles, selection(handles));
+  }
+
+  /** &theta; as doubles, checked: length p, every value finite. */
+  double[] checkedTheta(INDArray theta) {
     InvalidInputException.check(theta != null && theta.length() == numParameters(),
         "theta (length %s) must have length %d", theta == null ? "null" : theta.length(),
         numParameters());
-    return new DistributedPoint(this, theta, handles, selection(handles));
+    double[] t = theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    for (int i = 0; i < t.length; i++) {
+      InvalidInputException.check(Double.isFinite(t[i]), "theta[%d] (%s) must be finite", i, t[i]);
+    }
+    return t;
   }
 
   /** The logits of the rows named by a column of row handles (n &times; 1), n &times; k. */
@@ -148,13 +157,7 @@ public final class DistributedModel implements Model, RemoteRows {
     InvalidInputException.check(handles != null && handles.rank() == 2 && handles.columns() == 1,
         "features of a distributed model must be one column of row handles, not %s",
         handles == null ? "null" : java.util.Arrays.toString(handles.shape()));
-    InvalidInputException.check(theta != null && theta.length() == numParameters(),
-        "theta (length %s) must have length %d", theta == null ? "null" : theta.length(),
-        numParameters());
-    double[] t = theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    for (int i = 0; i < t.length; i++) {
-      InvalidInputException.check(Double.isFinite(t[i]), "theta[%d] (%s) must be finite", i, t[i]);
-    }
+    double[] t = checkedTheta(theta);
     int[] ids = ids(handles);
     Selection sel = Selection.of(ids, data.size());
     return gather(t, sel,

@@ -25,14 +25,12 @@ final class DistributedPoint implements ModelPoint {
   private INDArray logits;
   private INDArray probabilities;
 
-  DistributedPoint(DistributedModel model, INDArray theta, Dataset handles, Selection sel) {
+  /** At &theta; (the caller's array) with {@code thetaD} its checked double copy. */
+  DistributedPoint(DistributedModel model, INDArray theta, double[] thetaD, Dataset handles,
+      Selection sel) {
     this.model = model;
     this.theta = theta;
-    this.thetaD = theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    for (int i = 0; i < thetaD.length; i++) {
-      InvalidInputException.check(Double.isFinite(thetaD[i]), "theta[%d] (%s) must be finite", i,
-          thetaD[i]);
-    }
+    this.thetaD = thetaD;
     this.handles = handles;
     this.sel = sel;
     this.n = sel.size();
