@@ -4,17 +4,14 @@ import dev.unlearn.api.Cost;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
-import dev.unlearn.api.NonConvergenceException;
 import dev.unlearn.core.model.LogisticRegression;
-import dev.unlearn.core.internal.Vectors;
 import dev.unlearn.core.model.Logits;
-import dev.unlearn.hessian.internal.Factorizations;
+import dev.unlearn.hessian.internal.DenseSpd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,30 +39,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * Nothing accumulates between requests; each result is as good as one exact Newton step from the
  * trained model.
  *
- * <p><b>How it is cheap.</b> Preparation forms the sum of the rows' curvature S = &Sigma;<sub>i</sub>
- * U<sub>i</sub>U<sub>i</sub><sup>T</sup> (for softmax regression U<sub>i</sub> = x&#771;<sub>i</sub> &otimes;
- * C<sub>i</sub>, C<sub>i</sub>C<sub>i</sub><sup>T</sup> = diag(s<sub>i</sub>) &minus; s<sub>i</sub>s<sub>i</sub><sup>T</sup>, exact),
- * its eigendecomposition S = Q&Lambda;Q<sup>T</sup>, and every row's gradient in that basis. Then
- * H<sub>R</sub> + &delta;I = Q[(&Lambda; &minus; WW<sup>T</sup>)/n<sub>r</sub> + (&lambda; + &delta;)I]Q<sup>T</sup>
- * with W = Q<sup>T</sup>[U<sub>i</sub>]<sub>i&isin;F</sub>: the prepared curvature downdated by the
- * deleted rows' own factors (rank k per row). A request adds its rows' columns to W and solves
- * that system by conjugate gradients preconditioned by the diagonal (&Lambda;/n<sub>r</sub> + &lambda; +
- * &delta;)<sup>&minus;1</sup>, which is the exact inverse before any deletion; the solve stops at a relative
- * residual of 1e-12. When W has more columns than &theta; has entries, the downdate is folded in:
- * an eigendecomposition of &Lambda; &minus; WW<sup>T</sup> becomes the new basis and W is emptied
- * (a refactorisation, counted in the receipt).
+ * <p><b>How.</b> Preparation sums every row's curvature factors into the dense p &times; p matrix
+ * S = &Sigma;<sub>i</sub> U<sub>i</sub>U<sub>i</sub><sup>T</sup> (for softmax regression U<sub>i</sub> =
+ * x&#771;<sub>i</sub> &otimes; C<sub>i</sub> with C<sub>i</sub>C<sub>i</sub><sup>T</sup> = diag(s<sub>i</sub>) &minus;
+ * s<sub>i</sub>s<sub>i</sub><sup>T</sup>, so that S/n + &lambda;I is the Hessian exactly) and the sum of the
+ * rows' gradients. A request subtracts its rows' own factors from S (a rank-k&middot;|rows| downdate,
+ * one {@code dsyrk}) and their gradients from the sum, then solves (S<sub>R</sub> + n<sub>r</sub>&mu;I)z =
+ * &Sigma;<sub>R</sub>&nabla;&ell;<sub>i</sub> + n<sub>r</sub>&lambda;&theta;<sub>0</sub> by a Cholesky factorisation
+ * and one step of iterative refinement, so &theta;<sub>j</sub> = &theta;<sub>0</sub> &minus; z (&mu; = &lambda; +
+ * &delta;). The shift n<sub>r</sub>&mu; changes with every request, so the factorisation is made anew each
+ * time: O(p&sup3;/3) a request, against O(p&sup2;k&middot;|rows|) for the downdate. On the CPU backend all
+ * of it runs in OpenBLAS and LAPACKE on the arrays' own buffers ({@link DenseSpd}).
  *
  * <p>Models: {@link LogisticRegression} in float64 (its per-row curvature factors are exact and
- * closed-form). Dense: p &le; 5000; memory about 8(2p&sup2; + pn) bytes (the basis and every row's
- * gradient in it). A request that fails (a solve that does not converge, a journal that cannot be
- * written) leaves the service as it was. A service starts from the trained model with nothing
- * deleted: it does not resume a journal's earlier requests. Not thread-safe; the caller's &theta;
- * and data are never modified.
+ * closed-form). Dense: p &le; 5000; memory 24p&sup2; bytes (S, the next S and the factor) and the
+ * n &times; k probabilities. A request that fails (a matrix that is not positive definite, a journal
+ * that cannot be written) leaves the service as it was. A service starts from the trained model
+ * with nothing deleted: it does not resume a journal's earlier requests. Not thread-safe; the
+ * caller's &theta; and data are never modified.
  */
 public final class DeletionService {
-  /** The largest p the dense eigenbasis is formed for. */
+  /** The largest p the dense curvature is formed for. */
   public static final int MAX_DIMENSION = 5000;
-  private static final double TOLERANCE = 1e-12;
 
   private final Model model;
   private final Dataset train;
@@ -76,54 +71,15 @@ public final class DeletionService {
   private final double mu;
   private final double damping;
   private final INDArray theta0;
+  private final double[] theta0Values;
   private final double[][] probabilities; // n x k, at theta0
+  private final INDArray factorBuffer; // p x p scratch for the Cholesky factor
   // What a request changes, replaced together only when it has succeeded (journal included).
-  private Basis basis;
+  private INDArray curvature; // S_R, p x p, lower triangle authoritative
+  private INDArray next; // p x p scratch for the next S_R
+  private double[] gradientSum; // Σ_R ∇ℓ_i(θ0)
   private BitSet deleted = new BitSet();
   private INDArray current;
-  private int refactorisations;
-
-  /**
-   * The eigenbasis of the prepared curvature and what lives in it.
-   *
-   * @param q p x p, columns the eigenvectors
-   * @param lambda the eigenvalues
-   * @param gradients p x n, Q^T ∇ℓ_i(θ0) for every row
-   * @param gradientSum Q^T Σ_i ∇ℓ_i(θ0) over every row
-   * @param theta0 Q^T θ0
-   * @param w p x r, Q^T U_F, the deleted rows' factors (null when r = 0)
-   */
-  private record Basis(INDArray q, double[] lambda, INDArray gradients, double[] gradientSum,
-      double[] theta0, INDArray w) {
-    int rank() {
-      return w == null ? 0 : (int) w.columns();
-    }
-
-    Basis withDowndate(INDArray more) {
-      return new Basis(q, lambda, gradients, gradientSum, theta0,
-          w == null ? more : Nd4j.hstack(w, more));
-    }
-
-    /** Folds the downdate in: Λ − W W^T = Q' Λ' Q'^T; Q ← Q Q', the rest rotated by Q'^T. */
-    Basis refactored() {
-      int p = lambda.length;
-      INDArray m = w.mmul(w.transpose()).negi();
-      for (int j = 0; j < p; j++) {
-        m.putScalar(j, j, m.getDouble(j, j) + lambda[j]);
-      }
-      double[] values = new double[p];
-      double[] vectors = new double[p * p];
-      Factorizations.symmetricEigen(m, values, vectors);
-      INDArray qqT = Nd4j.create(vectors, new long[] {p, p}, 'c').transpose();
-      return new Basis(q.mmul(qqT.transpose()), values, qqT.mmul(gradients),
-          rotate(qqT, gradientSum), rotate(qqT, theta0), null);
-    }
-
-    private static double[] rotate(INDArray m, double[] v) {
-      return m.mmul(Nd4j.createFromArray(v).reshape(v.length, 1)).reshape(v.length)
-          .toDoubleVector();
-    }
-  }
 
   private DeletionService(Model model, INDArray theta0, Dataset train, double damping,
       DeletionJournal journal) {
@@ -136,7 +92,11 @@ public final class DeletionService {
     this.damping = damping;
     this.mu = model.l2() + damping;
     this.theta0 = theta0.castTo(DataType.DOUBLE).dup().reshape(p);
+    this.theta0Values = this.theta0.toDoubleVector();
     this.current = this.theta0.dup();
+    this.curvature = DenseSpd.square(p);
+    this.next = DenseSpd.square(p);
+    this.factorBuffer = DenseSpd.square(p);
     this.probabilities = Logits.softmax(Logits.rows(
         model.logits(this.theta0, train.features(DataType.DOUBLE))));
   }
@@ -162,7 +122,7 @@ public final class DeletionService {
         + "be DOUBLE: the service's steps and the journal's parameter hashes are float64",
         model.dataType());
     InvalidInputException.check(model.numParameters() <= MAX_DIMENSION,
-        "p (%d) must be <= %d for the dense eigenbasis", model.numParameters(), MAX_DIMENSION);
+        "p (%d) must be <= %d for the dense curvature", model.numParameters(), MAX_DIMENSION);
     InvalidInputException.check(damping >= 0 && Double.isFinite(damping),
         "damping (%s) must be >= 0 and finite", damping);
     InvalidInputException.check(model.l2() + damping > 0, "l2 + damping (%s) must be > 0: the "
@@ -176,27 +136,18 @@ public final class DeletionService {
       InvalidInputException.check(Double.isFinite(v), "theta must be finite");
     }
     DeletionService s = new DeletionService(model, theta, train, damping, journal);
-    s.prepareBasis();
+    s.prepareCurvature();
     return s;
   }
 
-  private void prepareBasis() {
-    // S = Σ_i U_i U_i^T, accumulated over blocks of rows
-    INDArray sum = Nd4j.zeros(DataType.DOUBLE, p, p);
+  private void prepareCurvature() {
     int block = Math.max(1, 2048 / k);
     for (int from = 0; from < n; from += block) {
       int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + block)).toArray();
-      INDArray f = factors(rows);
-      Nd4j.gemm(f, f, sum, false, true, 1.0, 1.0);
+      DenseSpd.rankUpdate(curvature, factors(rows), 1.0);
     }
-    double[] values = new double[p];
-    double[] vectors = new double[p * p];
-    Factorizations.symmetricEigen(sum, values, vectors);
-    INDArray q = Nd4j.create(vectors, new long[] {p, p}, 'c');
-    INDArray g = model.at(theta0, train).perExampleGradients().castTo(DataType.DOUBLE); // n x p
-    INDArray gradients = q.transpose().mmul(g.transpose()); // p x n
-    basis = new Basis(q, values, gradients, gradients.sum(1).toDoubleVector(),
-        Basis.rotate(q.transpose(), theta0.toDoubleVector()), null);
+    gradientSum = model.at(theta0, train).perExampleGradients().castTo(DataType.DOUBLE).sum(0)
+        .toDoubleVector();
   }
 
   /**
@@ -242,13 +193,11 @@ public final class DeletionService {
    * @param rows the rows it deleted (indices of the training set given to {@link #prepare})
    * @param remaining rows left
    * @param cost its cost (wall time; gradient-equivalents of the forward pass on its rows)
-   * @param iterations conjugate-gradient iterations of its solve
-   * @param downdateRank columns of the downdate after it (0 right after a refactorisation)
-   * @param refactorised whether the downdate was folded into a new eigenbasis for it
+   * @param relativeResidual &Vert;b &minus; Az&Vert;/&Vert;b&Vert; of its solve after refinement
    * @param verification forget-set loss and accuracy of its rows before and after
    */
   public record Receipt(String requestId, INDArray parameters, int[] rows, int remaining, Cost cost,
-      int iterations, int downdateRank, boolean refactorised, Map<String, Double> verification) {
+      double relativeResidual, Map<String, Double> verification) {
     @Override
     public INDArray parameters() {
       return parameters.dup();
@@ -291,114 +240,53 @@ public final class DeletionService {
     for (int r : sorted) {
       gone.set(r);
     }
-    Basis b = basis.withDowndate(basis.q().transpose().mmul(factors(sorted)));
-    boolean refactorised = b.rank() > p;
-    if (refactorised) {
-      b = b.refactored();
-    }
-    // the retain gradient at θ0 in the basis: (Σ_R ∇ℓ_i)/n_r + λθ0
-    double[] g = b.gradientSum().clone();
-    double[] goneSum = b.gradients().getColumns(gone.stream().toArray()).sum(1).toDoubleVector();
+    INDArray u = factors(sorted);
+    next.assign(curvature);
+    DenseSpd.rankUpdate(next, u, -1.0);
+    DenseSpd.Factor factor = DenseSpd.factor(next, left * mu, factorBuffer,
+        "the remaining rows' curvature plus " + left + " x (l2 + damping)");
+    // (S_R + n_r μ) z = Σ_R ∇ℓ_i + n_r λ θ0, the mean objective's Newton system times n_r
+    double[] goneSum = model.at(theta0, train.rows(sorted)).perExampleGradients()
+        .castTo(DataType.DOUBLE).sum(0).toDoubleVector();
+    double[] sum = gradientSum.clone();
+    double[] rhs = new double[p];
     for (int j = 0; j < p; j++) {
-      g[j] = (g[j] - goneSum[j]) / left + model.l2() * b.theta0()[j];
+      sum[j] -= goneSum[j];
+      rhs[j] = sum[j] + left * model.l2() * theta0Values[j];
     }
     meter.gradient(sorted.length);
-    double[] z = new double[p];
-    int iterations = solve(b, g, left, z);
-    meter.iterations(iterations);
-    meter.hvps(iterations);
-    INDArray after = theta0.sub(b.q().mmul(Nd4j.createFromArray(z).reshape(p, 1)).reshape(p));
+    double[] z = factor.solve(rhs);
+    double residual = factor.relativeResidual();
+    INDArray after = theta0.sub(Nd4j.createFromArray(z));
     Cost cost = meter.stop();
     Map<String, Double> verification = verify(train.rows(sorted), current, after);
     if (journal != null) {
-      journal.append(record(requestId, sorted, left, after, cost, iterations, b.rank(),
-          refactorised, verification));
+      journal.append(record(requestId, sorted, left, after, cost, residual, verification));
     }
-    basis = b;
+    INDArray spare = curvature;
+    curvature = next;
+    next = spare;
+    gradientSum = sum;
     deleted = gone;
     current = after;
-    refactorisations += refactorised ? 1 : 0;
-    return new Receipt(requestId, after.dup(), sorted, left, cost, iterations, b.rank(),
-        refactorised, verification);
+    return new Receipt(requestId, after.dup(), sorted, left, cost, residual, verification);
   }
 
   private JournalRecord record(String requestId, int[] rows, int left, INDArray after, Cost cost,
-      int iterations, int rank, boolean refactorised, Map<String, Double> verification) {
+      double residual, Map<String, Double> verification) {
     Map<String, String> hp = new LinkedHashMap<>();
     hp.put("damping", Double.toString(damping));
     hp.put("l2", Double.toString(model.l2()));
-    hp.put("tolerance", Double.toString(TOLERANCE));
+    hp.put("solver", DenseSpd.isNative() ? "Cholesky (OpenBLAS LAPACKE) + 1 refinement"
+        : "Cholesky (ND4J) + 1 refinement");
     hp.put("base", "theta0 (" + ParameterHash.of(theta0) + ")");
     Map<String, Double> c = new LinkedHashMap<>();
     c.put("seconds", cost.seconds());
     c.put("gradient-equivalents", cost.gradientEvaluations());
-    c.put("cg-iterations", (double) iterations);
-    c.put("downdate-rank", (double) rank);
-    c.put("refactorised", refactorised ? 1.0 : 0.0);
+    c.put("relative-residual", residual);
     return new JournalRecord(requestId, "rows", Arrays.stream(rows).asLongStream().toArray(),
         left, "newton-downdate", hp, ParameterHash.of(current), ParameterHash.of(after), c, null,
         verification);
-  }
-
-  /**
-   * Solves ((Λ − W W^T)/n_r + μ) z = g by conjugate gradients preconditioned by (Λ/n_r + μ)^−1.
-   */
-  private int solve(Basis b, double[] g, double nr, double[] z) {
-    double[] lambda = b.lambda();
-    double[] pre = new double[p];
-    for (int j = 0; j < p; j++) {
-      pre[j] = 1 / (lambda[j] / nr + mu);
-    }
-    double[] r = g.clone();
-    double bNorm = Vectors.norm(g);
-    if (bNorm == 0) {
-      return 0;
-    }
-    double[] y = new double[p];
-    for (int j = 0; j < p; j++) {
-      y[j] = pre[j] * r[j];
-    }
-    double[] d = y.clone();
-    double ry = Vectors.dot(r, y);
-    for (int it = 1; it <= 10 * p; it++) {
-      double[] ad = apply(b, d, nr);
-      double alpha = ry / Vectors.dot(d, ad);
-      Vectors.axpy(alpha, d, z);
-      Vectors.axpy(-alpha, ad, r);
-      if (Vectors.norm(r) <= TOLERANCE * bNorm) {
-        return it;
-      }
-      for (int j = 0; j < p; j++) {
-        y[j] = pre[j] * r[j];
-      }
-      double ryNew = Vectors.dot(r, y);
-      double beta = ryNew / ry;
-      ry = ryNew;
-      for (int j = 0; j < p; j++) {
-        d[j] = y[j] + beta * d[j];
-      }
-    }
-    throw new NonConvergenceException(String.format(Locale.ROOT, "downdated Newton solve did "
-        + "not reach relative residual %g in %d iterations", TOLERANCE, 10 * p), 10L * p,
-        Vectors.norm(r) / bNorm);
-  }
-
-  private double[] apply(Basis b, double[] v, double nr) {
-    double[] out = new double[p];
-    for (int j = 0; j < p; j++) {
-      out[j] = (b.lambda()[j] / nr + mu) * v[j];
-    }
-    if (b.w() != null) {
-      INDArray vv = Nd4j.createFromArray(v).reshape(p, 1);
-      double[] wwv = b.w().mmul(b.w().transpose().mmul(vv)).reshape(p).toDoubleVector();
-      Vectors.axpy(-1 / nr, wwv, out);
-    }
-    return out;
-  }
-
-  /** Refactorisations so far. */
-  public int refactorisations() {
-    return refactorisations;
   }
 
   /** The forgotten rows' mean cross-entropy (no L2 term) and accuracy before and after. */
