@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A {@link Network} evaluated at one &theta; on one batch. The forward pass runs in the
@@ -526,9 +527,24 @@ final class NetworkPoint implements ModelPoint {
     return out;
   }
 
+  /** The widest block of directions computed in one pass (wider blocks are chunked). */
+  int maxBlockColumns() {
+    return Workspace.maxColumns(net, n, type);
+  }
+
   /** The R-pass: exact Hessian (exact = true) or Gauss-Newton products for a block of r directions. */
   private INDArray rop(INDArray v, INDArray out, boolean exact) {
     int r = width(v);
+    int chunk = Workspace.maxColumns(net, n, type);
+    if (r > chunk) { // a block whose workspace would pass the cap: its columns in chunks
+      INDArray result = out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c');
+      for (int c0 = 0; c0 < r; c0 += chunk) {
+        int c1 = Math.min(r, c0 + chunk);
+        result.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1))
+            .assign(rop(v.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)), null, exact));
+      }
+      return result;
+    }
     enter();
     try {
       return computeRop(v, out, exact, r);
@@ -670,6 +686,32 @@ final class NetworkPoint implements ModelPoint {
     final Buf[] gb;
     final double[] acc;
 
+    /** The workspace's size cap in bytes (2^30: a block product's columns are chunked to fit). */
+    static final long MAX_BYTES = 1L << 30;
+
+    /** Elements of a workspace for r columns. */
+    static long length(Network net, int n, int r) {
+      int[] s = net.sizes;
+      long len = 2L * net.numParameters * r;
+      for (int l = 1; l <= net.layers; l++) {
+        len += (l < net.layers ? 3L : 2L) * n * r * s[l];
+        if (r > 1) {
+          len += 2L * r * s[l - 1] * s[l] + (long) r * s[l];
+          if (l >= 2) {
+            len += 2L * r * s[l - 1] * s[l];
+          }
+        }
+      }
+      return len;
+    }
+
+    /** The widest block whose workspace stays within {@link #MAX_BYTES} (at least 1). */
+    static int maxColumns(Network net, int n, DataType type) {
+      long perColumn = length(net, n, 2) / 2; // length is linear in r for r > 1
+      long elements = MAX_BYTES / type.width();
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, elements / perColumn));
+    }
+
     Workspace(Network net, int n, DataType type, int r) {
       this.r = r;
       int numLayers = net.layers;
@@ -678,16 +720,7 @@ final class NetworkPoint implements ModelPoint {
       int widest = Arrays.stream(s).max().getAsInt();
       InvalidInputException.check((long) n * r * widest <= Integer.MAX_VALUE && (long) p * r <= Integer.MAX_VALUE,
           "block width r (%d) must keep n x r x width (%d x %d x %d) and p x r below 2^31", r, n, r, widest);
-      long len = 2L * p * r;
-      for (int l = 1; l <= numLayers; l++) {
-        len += (l < numLayers ? 3L : 2L) * n * r * s[l];
-        if (r > 1) {
-          len += 2L * r * s[l - 1] * s[l] + (long) r * s[l];
-          if (l >= 2) {
-            len += 2L * r * s[l - 1] * s[l];
-          }
-        }
-      }
+      long len = length(net, n, r);
       Buf.Arena arena = new Buf.Arena(type, len);
       acc = new double[r * widest];
       int m = numLayers + 1;

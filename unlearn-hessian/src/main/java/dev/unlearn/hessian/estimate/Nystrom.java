@@ -1,6 +1,7 @@
 package dev.unlearn.hessian.estimate;
 
 import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.RunMonitor;
 import dev.unlearn.hessian.internal.Factorizations;
 import dev.unlearn.hessian.internal.Probes;
 import dev.unlearn.hessian.internal.SmallDense;
@@ -40,11 +41,86 @@ public final class Nystrom {
     InvalidInputException.check(a != null, "operator must not be null");
     int p = a.dimension();
     InvalidInputException.check(rank >= 1 && rank <= p, "rank (%d) must be in [1, %d]", rank, p);
+    SplittableRandom rng = new SplittableRandom(seed);
+    INDArray omega = Factorizations.orthonormalize(Probes.gaussian(rng, p, rank, DataType.DOUBLE),
+        null);
+    return fromSketch(a, omega, products(a, omega));
+  }
+
+  /**
+   * A sketch that can grow: starts with {@code initialRank} test vectors, and {@link
+   * Growable#grow} adds more, orthonormal to the earlier ones, so every product already paid for
+   * is kept (growing from &ell; to &ell;' costs &ell;' &minus; &ell; matvecs). Its first {@code
+   * initialRank} test vectors are those of {@link #approximate} with the same seed.
+   */
+  public static Growable growable(CurvatureOperator a, int initialRank, long seed) {
+    InvalidInputException.check(a != null, "operator must not be null");
+    int p = a.dimension();
+    InvalidInputException.check(initialRank >= 1 && initialRank <= p,
+        "initialRank (%d) must be in [1, %d]", initialRank, p);
+    return new Growable(a, initialRank, seed);
+  }
+
+  /** A sketch whose test matrix grows; see {@link #growable}. Not thread-safe. */
+  public static final class Growable {
+    private final CurvatureOperator a;
+    private final SplittableRandom rng;
+    private INDArray omega; // p x l, orthonormal
+    private INDArray y; // A omega
+    private NystromApproximation approximation;
+
+    private Growable(CurvatureOperator a, int rank, long seed) {
+      this.a = a;
+      this.rng = new SplittableRandom(seed);
+      this.omega = Factorizations.orthonormalize(
+          Probes.gaussian(rng, a.dimension(), rank, DataType.DOUBLE), null);
+      this.y = products(a, omega);
+    }
+
+    /** Test vectors so far (&ell;, the matvecs paid). */
+    public int columns() {
+      return (int) omega.columns();
+    }
+
+    /** The approximation from every test vector so far. */
+    public NystromApproximation approximation() {
+      if (approximation == null) {
+        approximation = fromSketch(a, omega, y);
+      }
+      return approximation;
+    }
+
+    /** Adds {@code more} test vectors (capped at p in all): that many matvecs. */
+    public void grow(int more) {
+      int p = a.dimension();
+      int add = Math.min(more, p - columns());
+      InvalidInputException.check(more >= 1, "more (%d) must be >= 1", more);
+      if (add <= 0) {
+        return;
+      }
+      RunMonitor.checkInterrupted();
+      INDArray w = Probes.gaussian(rng, p, add, DataType.DOUBLE);
+      for (int pass = 0; pass < 2; pass++) { // against the old columns, twice (CGS2)
+        Nd4j.gemm(omega, omega.transpose().mmul(w), w, false, false, -1.0, 1.0);
+      }
+      w = Factorizations.orthonormalize(w, null);
+      omega = Nd4j.hstack(omega, w).dup('f');
+      y = Nd4j.hstack(y, products(a, w)).dup('f');
+      approximation = null;
+    }
+  }
+
+  /** A &Omega; in float64, column-major (one block of products in the operator's data type). */
+  private static INDArray products(CurvatureOperator a, INDArray omega) {
+    return a.apply(omega.castTo(a.dataType())).castTo(DataType.DOUBLE).dup('f');
+  }
+
+  /** The approximation from an orthonormal &Omega; (p &times; &ell;) and Y = A&Omega; (not modified). */
+  private static NystromApproximation fromSketch(CurvatureOperator a, INDArray omega, INDArray y0) {
+    int p = a.dimension();
+    int l = (int) omega.columns();
     DataType type = a.dataType();
-    int l = rank;
-    INDArray omega = Factorizations.orthonormalize(
-        Probes.gaussian(new SplittableRandom(seed), p, l, DataType.DOUBLE), null);
-    INDArray y = a.apply(omega.castTo(type)).castTo(DataType.DOUBLE).dup('f');
+    INDArray y = y0.dup('f');
     double fro = y.norm2Number().doubleValue();
     InvalidInputException.check(Double.isFinite(fro), "operator products (norm %s) must be finite", fro);
     double nu = Math.sqrt(p) * Math.ulp(Math.max(fro, Double.MIN_NORMAL));

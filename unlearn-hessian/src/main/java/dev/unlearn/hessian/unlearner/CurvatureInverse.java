@@ -84,6 +84,12 @@ public final class CurvatureInverse {
     CG("cg", false),
     /** CG preconditioned by a Nystr&ouml;m sketch of rank {@code rank} (a solve; needs &delta; &gt; 0). */
     PCG_NYSTROM("pcg-nystrom", false),
+    /**
+     * CG preconditioned by a Nystr&ouml;m sketch whose rank grows from 16 while it pays, up to
+     * {@code rank} ({@link dev.unlearn.hessian.solve.Solvers#nystromPcgAdaptive}; a solve; needs
+     * &delta; &gt; 0).
+     */
+    PCG_NYSTROM_ADAPTIVE("pcg-nystrom-adaptive", false),
     /** LiSSA (a solve; full-batch and deterministic, or stochastic with {@code lissaBatch} rows). */
     LISSA("lissa", false),
     /** A rank-{@code rank} Nystr&ouml;m sketch inverted by Woodbury (approximate; prepared). */
@@ -211,9 +217,9 @@ public final class CurvatureInverse {
     if (c == Curvature.DIAGONAL) {
       return; // inverted elementwise, whatever the inverse says
     }
-    if (i == Inverse.PCG_NYSTROM) {
+    if (i == Inverse.PCG_NYSTROM || i == Inverse.PCG_NYSTROM_ADAPTIVE) {
       InvalidInputException.check(o.damping() > 0,
-          "damping (%s) must be > 0 for solver pcg-nystrom", o.damping());
+          "damping (%s) must be > 0 for solver %s", o.damping(), i.key());
     }
     if (i == Inverse.DIRECT && c != Curvature.FISHER) {
       InvalidInputException.check(model.numParameters() <= MAX_DIRECT_DIMENSION,
@@ -275,6 +281,12 @@ public final class CurvatureInverse {
         int rank = Math.min(o.rank(), model.numParameters());
         SolverResult r = Solvers.nystromPcg(base, damping, g, rank, tol, o.maxIterations(),
             o.seed());
+        x = r.solution();
+        iterations = r.iterations();
+      }
+      case PCG_NYSTROM_ADAPTIVE -> {
+        SolverResult r = Solvers.nystromPcgAdaptive(base, damping, g, o.rank(), tol,
+            o.maxIterations(), o.seed()).result();
         x = r.solution();
         iterations = r.iterations();
       }

@@ -30,7 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code ggn} (generalised Gauss-Newton, PSD), {@code fisher} (the empirical Fisher of all retain
  * rows plus the model's &lambda;: &lambda;I + (1/n<sub>r</sub>)G<sup>T</sup>G), {@code diagonal} (the
  * exact diagonal of that Fisher; no solver involved). Solvers: {@code cg}, {@code pcg-nystrom}
- * (needs &delta; &gt; 0 and a PSD curvature), {@code lissa} (full-batch and deterministic, or
+ * (needs &delta; &gt; 0 and a PSD curvature), {@code pcg-nystrom-adaptive} (the same with the
+ * sketch grown from rank 16 while it pays, up to {@code rank}), {@code lissa} (full-batch and deterministic, or
  * stochastic with {@code lissa-batch} rows per step), {@code lowrank} (a rank-{@code rank} Nyström
  * sketch inverted by Woodbury: an approximation, the rest of the spectrum is taken as &lambda; +
  * &delta;), {@code lowrank-lanczos} (the same with the top Lanczos eigenpairs), {@code direct}
@@ -65,9 +66,9 @@ public final class NewtonUnlearner extends AbstractUnlearner {
   static final Hyperparameter<Double> TOLERANCE = Hyperparameter.ofDouble("tolerance", 1e-8, 0,
       false, 1, false, "relative residual target of the iterative solvers (at least 1e-5 for float32 models)");
   static final Hyperparameter<Integer> MAX_ITERATIONS = Hyperparameter.ofInt("max-iterations",
-      1000, 1, 10_000_000, "iteration budget of cg and pcg-nystrom per step");
+      1000, 1, 10_000_000, "iteration budget of cg and pcg-nystrom(-adaptive) per step");
   static final Hyperparameter<Integer> RANK = Hyperparameter.ofInt("rank", 50, 1, 100_000,
-      "sketch rank of pcg-nystrom, lowrank and lowrank-lanczos (capped at p)");
+      "sketch rank of pcg-nystrom, lowrank and lowrank-lanczos, the largest of pcg-nystrom-adaptive (capped at p)");
   static final Hyperparameter<Integer> LISSA_BATCH = Hyperparameter.ofInt("lissa-batch", 0, 0,
       10_000_000, "retain rows per LiSSA step (a fresh seeded minibatch); 0 = all (deterministic)");
   static final Hyperparameter<Integer> LISSA_ITERATIONS = Hyperparameter.ofInt("lissa-iterations",

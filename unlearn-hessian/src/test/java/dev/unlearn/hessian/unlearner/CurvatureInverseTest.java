@@ -50,8 +50,8 @@ class CurvatureInverseTest {
       double[][] dense = Dense.matrix(op.damped(damping).toDense());
       double[] oracle = Dense.solve(dense, Dense.vector(g));
       // the exact kinds, and the low-rank ones at full rank (exact too)
-      for (Inverse i : new Inverse[] {Inverse.CG, Inverse.PCG_NYSTROM, Inverse.DIRECT,
-          Inverse.LOWRANK_LANCZOS, Inverse.LOWRANK}) {
+      for (Inverse i : new Inverse[] {Inverse.CG, Inverse.PCG_NYSTROM,
+          Inverse.PCG_NYSTROM_ADAPTIVE, Inverse.DIRECT, Inverse.LOWRANK_LANCZOS, Inverse.LOWRANK}) {
         Options o = Options.defaults().withDamping(damping).withTolerance(1e-12).withRank(p);
         CurvatureInverse.Step s = CurvatureInverse.solve(at, g, c, i, o, meter());
         double err = Dense.norm(sub(Dense.vector(s.x()), oracle)) / Dense.norm(oracle);
@@ -105,11 +105,14 @@ class CurvatureInverseTest {
     assertThatThrownBy(() -> Curvature.of("hesian")).isInstanceOf(InvalidInputException.class)
         .hasMessage("curvature (hesian) must be one of [hessian, ggn, fisher, diagonal]");
     assertThatThrownBy(() -> Inverse.of("cholesky")).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("solver (cholesky) must be one of [cg, pcg-nystrom, lissa, lowrank, "
-            + "lowrank-lanczos, direct]");
+        .hasMessageContaining("solver (cholesky) must be one of [cg, pcg-nystrom, "
+            + "pcg-nystrom-adaptive, lissa, lowrank, lowrank-lanczos, direct]");
     Options none = Options.defaults();
     assertThatThrownBy(() -> CurvatureInverse.check(MODEL, Curvature.GGN, Inverse.PCG_NYSTROM,
         none)).hasMessage("damping (0.0) must be > 0 for solver pcg-nystrom");
+    assertThatThrownBy(() -> CurvatureInverse.check(MODEL, Curvature.GGN,
+        Inverse.PCG_NYSTROM_ADAPTIVE, none))
+        .hasMessage("damping (0.0) must be > 0 for solver pcg-nystrom-adaptive");
     assertThatThrownBy(() -> CurvatureInverse.check(LogisticRegression.of(5, 3), Curvature.GGN,
         Inverse.LOWRANK, none)).hasMessage("the model's l2 + damping (0.0) must be > 0 for solver "
         + "lowrank");
@@ -125,7 +128,7 @@ class CurvatureInverseTest {
     // newton's hyperparameters are exactly this vocabulary
     assertThat(NewtonUnlearner.CURVATURE.choices()).containsExactly("hessian", "ggn", "fisher",
         "diagonal");
-    assertThat(NewtonUnlearner.SOLVER.choices()).containsExactly("cg", "pcg-nystrom", "lissa",
-        "lowrank", "lowrank-lanczos", "direct");
+    assertThat(NewtonUnlearner.SOLVER.choices()).containsExactly("cg", "pcg-nystrom",
+        "pcg-nystrom-adaptive", "lissa", "lowrank", "lowrank-lanczos", "direct");
   }
 }
