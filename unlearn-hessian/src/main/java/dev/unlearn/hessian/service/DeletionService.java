@@ -6,7 +6,14 @@ import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.core.model.LogisticRegression;
 import dev.unlearn.core.model.Logits;
+import dev.unlearn.hessian.estimate.Nystrom;
+import dev.unlearn.hessian.estimate.NystromApproximation;
 import dev.unlearn.hessian.internal.DenseSpd;
+import dev.unlearn.hessian.operator.CurvatureOperator;
+import dev.unlearn.hessian.operator.Operators;
+import dev.unlearn.hessian.solve.ConjugateGradient;
+import dev.unlearn.hessian.solve.NystromPreconditioner;
+import dev.unlearn.hessian.solve.SolverResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -39,28 +46,42 @@ import org.nd4j.linalg.factory.Nd4j;
  * Nothing accumulates between requests; each result is as good as one exact Newton step from the
  * trained model.
  *
- * <p><b>How.</b> Preparation sums every row's curvature factors into the dense p &times; p matrix
- * S = &Sigma;<sub>i</sub> U<sub>i</sub>U<sub>i</sub><sup>T</sup> (for softmax regression U<sub>i</sub> =
- * x&#771;<sub>i</sub> &otimes; C<sub>i</sub> with C<sub>i</sub>C<sub>i</sub><sup>T</sup> = diag(s<sub>i</sub>) &minus;
- * s<sub>i</sub>s<sub>i</sub><sup>T</sup>, so that S/n + &lambda;I is the Hessian exactly) and the sum of the
- * rows' gradients. A request subtracts its rows' own factors from S (a rank-k&middot;|rows| downdate,
- * one {@code dsyrk}) and their gradients from the sum, then solves (S<sub>R</sub> + n<sub>r</sub>&mu;I)z =
- * &Sigma;<sub>R</sub>&nabla;&ell;<sub>i</sub> + n<sub>r</sub>&lambda;&theta;<sub>0</sub> by a Cholesky factorisation
- * and one step of iterative refinement, so &theta;<sub>j</sub> = &theta;<sub>0</sub> &minus; z (&mu; = &lambda; +
- * &delta;). The shift n<sub>r</sub>&mu; changes with every request, so the factorisation is made anew each
- * time: O(p&sup3;/3) a request, against O(p&sup2;k&middot;|rows|) for the downdate. On the CPU backend all
- * of it runs in OpenBLAS and LAPACKE on the arrays' own buffers ({@link DenseSpd}).
+ * <p><b>How, logistic regression.</b> Preparation sums every row's curvature factors into the dense
+ * p &times; p matrix S = &Sigma;<sub>i</sub> U<sub>i</sub>U<sub>i</sub><sup>T</sup> (for softmax regression
+ * U<sub>i</sub> = x&#771;<sub>i</sub> &otimes; C<sub>i</sub> with C<sub>i</sub>C<sub>i</sub><sup>T</sup> =
+ * diag(s<sub>i</sub>) &minus; s<sub>i</sub>s<sub>i</sub><sup>T</sup>, so that S/n + &lambda;I is the Hessian
+ * exactly) and the sum of the rows' gradients. A request subtracts its rows' own factors from S (a
+ * rank-k&middot;|rows| downdate, one {@code dsyrk}) and their gradients from the sum, then solves
+ * (S<sub>R</sub> + n<sub>r</sub>&mu;I)z = &Sigma;<sub>R</sub>&nabla;&ell;<sub>i</sub> + n<sub>r</sub>&lambda;&theta;<sub>0</sub> by
+ * a Cholesky factorisation and one step of iterative refinement, so &theta;<sub>j</sub> = &theta;<sub>0</sub>
+ * &minus; z (&mu; = &lambda; + &delta;). The shift n<sub>r</sub>&mu; changes with every request, so the
+ * factorisation is made anew each time: O(p&sup3;/3) a request, against O(p&sup2;k&middot;|rows|) for
+ * the downdate. On the CPU backend all of it runs in OpenBLAS and LAPACKE on the arrays' own buffers
+ * ({@link DenseSpd}). Dense: p &le; {@value #MAX_DIMENSION}; memory 24p&sup2; bytes.
  *
- * <p>Models: {@link LogisticRegression} in float64 (its per-row curvature factors are exact and
- * closed-form). Dense: p &le; 5000; memory 24p&sup2; bytes (S, the next S and the factor) and the
- * n &times; k probabilities. A request that fails (a matrix that is not positive definite, a journal
- * that cannot be written) leaves the service as it was. A service starts from the trained model
- * with nothing deleted: it does not resume a journal's earlier requests. Not thread-safe; the
- * caller's &theta; and data are never modified.
+ * <p><b>How, other models (networks).</b> The curvature is the generalised Gauss-Newton matrix,
+ * which is a sum of per-row factors J<sub>i</sub><sup>T</sup>H<sub>i</sub>J<sub>i</sub> like the softmax
+ * Hessian, so deleting rows removes exactly their factors; with p in the thousands it is not formed.
+ * A request solves (G<sub>R</sub>(&theta;<sub>0</sub>) + &delta;I)z = &nabla;L<sub>R</sub>(&theta;<sub>0</sub>) by
+ * conjugate gradients with Gauss-Newton products over the remaining rows, to a relative residual
+ * of {@value #GN_TOLERANCE}, preconditioned by a Nystr&ouml;m sketch of every row's Gauss-Newton
+ * matrix made once at preparation (rank {@value #GN_RANK}): the exact Gauss-Newton step on the
+ * remaining rows, to that tolerance. The model's Gauss-Newton products must be available.
+ *
+ * <p>Models in float64. A request that fails (a curvature that is not positive definite, a solve
+ * that does not converge, a journal that cannot be written) leaves the service as it was. A service
+ * starts from the trained model with nothing deleted: it does not resume a journal's earlier
+ * requests. Not thread-safe; the caller's &theta; and data are never modified.
  */
 public final class DeletionService {
-  /** The largest p the dense curvature is formed for. */
+  /** The largest p the dense curvature is formed for (logistic regression). */
   public static final int MAX_DIMENSION = 5000;
+  /** Relative residual of the Gauss-Newton solves (models other than logistic regression). */
+  public static final double GN_TOLERANCE = 1e-10;
+  /** Rank of the Gauss-Newton solves' Nystr&ouml;m preconditioner (capped at p). */
+  public static final int GN_RANK = 64;
+  private static final int GN_MAX_ITERATIONS = 100_000;
+  private static final long GN_SEED = 0x5e7L;
 
   private final Model model;
   private final Dataset train;
@@ -72,11 +93,8 @@ public final class DeletionService {
   private final double damping;
   private final INDArray theta0;
   private final double[] theta0Values;
-  private final double[][] probabilities; // n x k, at theta0
-  private final INDArray factorBuffer; // p x p scratch for the Cholesky factor
+  private Engine engine;
   // What a request changes, replaced together only when it has succeeded (journal included).
-  private INDArray curvature; // S_R, p x p, lower triangle authoritative
-  private INDArray next; // p x p scratch for the next S_R
   private double[] gradientSum; // Σ_R ∇ℓ_i(θ0)
   private BitSet deleted = new BitSet();
   private INDArray current;
@@ -94,26 +112,34 @@ public final class DeletionService {
     this.theta0 = theta0.castTo(DataType.DOUBLE).dup().reshape(p);
     this.theta0Values = this.theta0.toDoubleVector();
     this.current = this.theta0.dup();
-    this.curvature = DenseSpd.square(p);
-    this.next = DenseSpd.square(p);
-    this.factorBuffer = DenseSpd.square(p);
-    this.probabilities = Logits.softmax(Logits.rows(
-        model.logits(this.theta0, train.features(DataType.DOUBLE))));
   }
+
+  /** How the curvature of the remaining rows is inverted, per model family. */
+  private interface Engine {
+    /**
+     * The step z of the Newton system (H<sub>R</sub>(&theta;0) + &delta;I) z = g for the rows that
+     * would remain after {@code gone}, g = &nabla;L<sub>R</sub>(&theta;0); {@code commit} makes its
+     * state the service's, and is run only once the request has succeeded.
+     */
+    Solved solve(int[] rows, BitSet gone, int left, double[] g);
+
+    /** The solver, as the journal names it. */
+    String describe();
+  }
+
+  private record Solved(double[] step, double relativeResidual, int iterations, Runnable commit) {}
 
   /**
    * Prepares the service for {@code model} trained to {@code theta} on {@code train}.
    *
    * @param damping &delta; &ge; 0 added to the curvature (0: the exact Newton step)
    * @param journal where served requests are recorded, or null for none
-   * @throws InvalidInputException for a model other than logistic regression, p &gt; {@link
-   *     #MAX_DIMENSION}, &lambda; + &delta; = 0, or a θ of the wrong length or not finite
+   * @throws InvalidInputException for logistic regression with p &gt; {@link #MAX_DIMENSION}, a
+   *     model not in float64, &lambda; + &delta; = 0, or a θ of the wrong length or not finite
    */
   public static DeletionService prepare(Model model, INDArray theta, Dataset train,
       double damping, DeletionJournal journal) {
-    InvalidInputException.check(model instanceof LogisticRegression, "model (%s) must be "
-        + "logistic regression: the service needs exact per-row curvature factors",
-        model == null ? null : model.name());
+    InvalidInputException.check(model != null, "model must not be null");
     InvalidInputException.check(train != null && train.size() > 1, "train must have > 1 rows");
     InvalidInputException.check(theta != null && theta.length() == model.numParameters(),
         "theta length (%s) must be the number of parameters (%d)",
@@ -121,8 +147,9 @@ public final class DeletionService {
     InvalidInputException.check(model.dataType() == DataType.DOUBLE, "model data type (%s) must "
         + "be DOUBLE: the service's steps and the journal's parameter hashes are float64",
         model.dataType());
-    InvalidInputException.check(model.numParameters() <= MAX_DIMENSION,
-        "p (%d) must be <= %d for the dense curvature", model.numParameters(), MAX_DIMENSION);
+    InvalidInputException.check(!(model instanceof LogisticRegression)
+        || model.numParameters() <= MAX_DIMENSION, "p (%d) must be <= %d for the dense curvature "
+        + "of logistic regression", model.numParameters(), MAX_DIMENSION);
     InvalidInputException.check(damping >= 0 && Double.isFinite(damping),
         "damping (%s) must be >= 0 and finite", damping);
     InvalidInputException.check(model.l2() + damping > 0, "l2 + damping (%s) must be > 0: the "
@@ -136,53 +163,131 @@ public final class DeletionService {
       InvalidInputException.check(Double.isFinite(v), "theta must be finite");
     }
     DeletionService s = new DeletionService(model, theta, train, damping, journal);
-    s.prepareCurvature();
+    s.engine = model instanceof LogisticRegression ? s.new SoftmaxDense() : s.new GaussNewtonPcg();
+    // Σ_i ∇ℓ_i(θ0) = n (∇L(θ0) − λθ0)
+    double[] g = model.at(s.theta0, train).gradient().castTo(DataType.DOUBLE).toDoubleVector();
+    s.gradientSum = new double[s.p];
+    for (int j = 0; j < s.p; j++) {
+      s.gradientSum[j] = s.n * (g[j] - model.l2() * s.theta0Values[j]);
+    }
     return s;
   }
 
-  private void prepareCurvature() {
-    int block = Math.max(1, 2048 / k);
-    for (int from = 0; from < n; from += block) {
-      int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + block)).toArray();
-      DenseSpd.rankUpdate(curvature, factors(rows), 1.0);
-    }
-    gradientSum = model.at(theta0, train).perExampleGradients().castTo(DataType.DOUBLE).sum(0)
-        .toDoubleVector();
-  }
-
   /**
-   * The rows' curvature factors at θ0, p x (k·rows): for row i the k columns x̃_i ⊗ C_i with
-   * C_i = diag(√s) − s √s^T (so C_i C_i^T = diag(s) − s s^T), θ laid out as [W (d x k), b].
+   * Softmax regression: the dense sum of every row's exact curvature factors, downdated by the
+   * deleted rows' factors and factorised by Cholesky for each request.
    */
-  private INDArray factors(int[] rows) {
-    int d = train.numFeatures();
-    double[] x = train.rows(rows).features(DataType.DOUBLE).dup('c').data().asDouble();
-    double[] f = new double[p * k * rows.length]; // row-major p x (k·rows)
-    int cols = k * rows.length;
-    double[] c = new double[k * k];
-    for (int r = 0; r < rows.length; r++) {
-      int i = rows[r];
-      for (int a = 0; a < k; a++) {
-        double sa = probabilities[i][a];
-        for (int b = 0; b < k; b++) {
-          double sb = probabilities[i][b];
-          c[a * k + b] = (a == b ? Math.sqrt(sa) : 0) - sa * Math.sqrt(sb);
-        }
+  private final class SoftmaxDense implements Engine {
+    private final double[][] probabilities; // n x k, at theta0
+    private final INDArray factorBuffer = DenseSpd.square(p); // the Cholesky factor
+    private INDArray curvature = DenseSpd.square(p); // S_R, lower triangle authoritative
+    private INDArray next = DenseSpd.square(p); // the next S_R
+
+    SoftmaxDense() {
+      probabilities = Logits.softmax(Logits.rows(
+          model.logits(theta0, train.features(DataType.DOUBLE))));
+      int block = Math.max(1, 2048 / k);
+      for (int from = 0; from < n; from += block) {
+        int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + block)).toArray();
+        DenseSpd.rankUpdate(curvature, factors(rows), 1.0);
       }
-      for (int feature = 0; feature <= d; feature++) {
-        double xv = feature == d ? 1 : x[r * d + feature];
-        if (xv == 0) {
-          continue;
-        }
+    }
+
+    @Override
+    public Solved solve(int[] rows, BitSet gone, int left, double[] g) {
+      next.assign(curvature);
+      DenseSpd.rankUpdate(next, factors(rows), -1.0);
+      DenseSpd.Factor factor = DenseSpd.factor(next, left * mu, factorBuffer,
+          "the remaining rows' curvature plus " + left + " x (l2 + damping)");
+      // (S_R + n_r μ) z = n_r g: the mean objective's Newton system times n_r
+      double[] rhs = new double[p];
+      for (int j = 0; j < p; j++) {
+        rhs[j] = left * g[j];
+      }
+      double[] z = factor.solve(rhs);
+      return new Solved(z, factor.relativeResidual(), 0, () -> {
+        INDArray spare = curvature;
+        curvature = next;
+        next = spare;
+      });
+    }
+
+    @Override
+    public String describe() {
+      return DenseSpd.isNative() ? "dense downdate, Cholesky (OpenBLAS LAPACKE) + 1 refinement"
+          : "dense downdate, Cholesky (ND4J) + 1 refinement";
+    }
+
+    /**
+     * The rows' curvature factors at θ0, p x (k·rows): for row i the k columns x̃_i ⊗ C_i with
+     * C_i = diag(√s) − s √s^T (so C_i C_i^T = diag(s) − s s^T), θ laid out as [W (d x k), b].
+     */
+    private INDArray factors(int[] rows) {
+      int d = train.numFeatures();
+      double[] x = train.rows(rows).features(DataType.DOUBLE).dup('c').data().asDouble();
+      double[] f = new double[p * k * rows.length]; // row-major p x (k·rows)
+      int cols = k * rows.length;
+      double[] c = new double[k * k];
+      for (int r = 0; r < rows.length; r++) {
+        int i = rows[r];
         for (int a = 0; a < k; a++) {
-          int row = feature * k + a;
+          double sa = probabilities[i][a];
           for (int b = 0; b < k; b++) {
-            f[row * cols + r * k + b] = xv * c[a * k + b];
+            double sb = probabilities[i][b];
+            c[a * k + b] = (a == b ? Math.sqrt(sa) : 0) - sa * Math.sqrt(sb);
+          }
+        }
+        for (int feature = 0; feature <= d; feature++) {
+          double xv = feature == d ? 1 : x[r * d + feature];
+          if (xv == 0) {
+            continue;
+          }
+          for (int a = 0; a < k; a++) {
+            int row = feature * k + a;
+            for (int b = 0; b < k; b++) {
+              f[row * cols + r * k + b] = xv * c[a * k + b];
+            }
           }
         }
       }
+      return Nd4j.create(f, new long[] {p, cols}, 'c');
     }
-    return Nd4j.create(f, new long[] {p, cols}, 'c');
+  }
+
+  /**
+   * Any other model: the Gauss-Newton matrix of the remaining rows at &theta;0 (their own
+   * Gauss-Newton factors J<sub>i</sub><sup>T</sup>H<sub>i</sub>J<sub>i</sub> summed, which is what deleting
+   * rows downdates), solved by conjugate gradients to {@value #GN_TOLERANCE} with products over the
+   * remaining rows, preconditioned by a Nystr&ouml;m sketch (rank {@value #GN_RANK}) of every row's
+   * Gauss-Newton matrix prepared once.
+   */
+  private final class GaussNewtonPcg implements Engine {
+    private final NystromPreconditioner preconditioner;
+
+    GaussNewtonPcg() {
+      CurvatureOperator all = Operators.gaussNewton(model.withL2(0).at(theta0, train));
+      NystromApproximation sketch = Nystrom.approximate(all, Math.min(GN_RANK, p), GN_SEED);
+      preconditioner = new NystromPreconditioner(sketch, mu);
+    }
+
+    @Override
+    public Solved solve(int[] rows, BitSet gone, int left, double[] g) {
+      CurvatureOperator op = Operators.gaussNewton(
+          model.at(theta0, train.without(gone.stream().toArray())));
+      if (damping > 0) {
+        op = op.damped(damping);
+      }
+      SolverResult r = ConjugateGradient.solve(op, Nd4j.createFromArray(g), null, preconditioner,
+          GN_TOLERANCE, GN_MAX_ITERATIONS);
+      return new Solved(r.solution().castTo(DataType.DOUBLE).toDoubleVector(),
+          r.relativeResidual(), r.iterations(), () -> { });
+    }
+
+    @Override
+    public String describe() {
+      return "Gauss-Newton of the remaining rows, CG to " + GN_TOLERANCE
+          + " preconditioned by a Nystrom sketch of rank " + Math.min(GN_RANK, p);
+    }
   }
 
   /**
@@ -193,11 +298,13 @@ public final class DeletionService {
    * @param rows the rows it deleted (indices of the training set given to {@link #prepare})
    * @param remaining rows left
    * @param cost its cost (wall time; gradient-equivalents of the forward pass on its rows)
-   * @param relativeResidual &Vert;b &minus; Az&Vert;/&Vert;b&Vert; of its solve after refinement
+   * @param relativeResidual &Vert;b &minus; Az&Vert;/&Vert;b&Vert; of its solve (after refinement for the
+   *     dense solve)
+   * @param iterations conjugate-gradient iterations of its solve (0 for the dense solve)
    * @param verification forget-set loss and accuracy of its rows before and after
    */
   public record Receipt(String requestId, INDArray parameters, int[] rows, int remaining, Cost cost,
-      double relativeResidual, Map<String, Double> verification) {
+      double relativeResidual, int iterations, Map<String, Double> verification) {
     @Override
     public INDArray parameters() {
       return parameters.dup();
@@ -240,50 +347,47 @@ public final class DeletionService {
     for (int r : sorted) {
       gone.set(r);
     }
-    INDArray u = factors(sorted);
-    next.assign(curvature);
-    DenseSpd.rankUpdate(next, u, -1.0);
-    DenseSpd.Factor factor = DenseSpd.factor(next, left * mu, factorBuffer,
-        "the remaining rows' curvature plus " + left + " x (l2 + damping)");
-    // (S_R + n_r μ) z = Σ_R ∇ℓ_i + n_r λ θ0, the mean objective's Newton system times n_r
+    // the remaining rows' gradient at θ0: (Σ_R ∇ℓ_i)/n_r + λθ0
     double[] goneSum = model.at(theta0, train.rows(sorted)).perExampleGradients()
         .castTo(DataType.DOUBLE).sum(0).toDoubleVector();
+    meter.gradient(sorted.length);
     double[] sum = gradientSum.clone();
-    double[] rhs = new double[p];
+    double[] g = new double[p];
     for (int j = 0; j < p; j++) {
       sum[j] -= goneSum[j];
-      rhs[j] = sum[j] + left * model.l2() * theta0Values[j];
+      g[j] = sum[j] / left + model.l2() * theta0Values[j];
     }
-    meter.gradient(sorted.length);
-    double[] z = factor.solve(rhs);
-    double residual = factor.relativeResidual();
-    INDArray after = theta0.sub(Nd4j.createFromArray(z));
+    Solved solved = engine.solve(sorted, gone, left, g);
+    meter.iterations(solved.iterations());
+    meter.hvps(solved.iterations() + (solved.iterations() > 0 ? 1 : 0));
+    double residual = solved.relativeResidual();
+    INDArray after = theta0.sub(Nd4j.createFromArray(solved.step()));
     Cost cost = meter.stop();
     Map<String, Double> verification = verify(train.rows(sorted), current, after);
     if (journal != null) {
-      journal.append(record(requestId, sorted, left, after, cost, residual, verification));
+      journal.append(record(requestId, sorted, left, after, cost, residual, solved.iterations(),
+          verification));
     }
-    INDArray spare = curvature;
-    curvature = next;
-    next = spare;
+    solved.commit().run();
     gradientSum = sum;
     deleted = gone;
     current = after;
-    return new Receipt(requestId, after.dup(), sorted, left, cost, residual, verification);
+    return new Receipt(requestId, after.dup(), sorted, left, cost, residual, solved.iterations(),
+        verification);
   }
 
   private JournalRecord record(String requestId, int[] rows, int left, INDArray after, Cost cost,
-      double residual, Map<String, Double> verification) {
+      double residual, int iterations, Map<String, Double> verification) {
     Map<String, String> hp = new LinkedHashMap<>();
     hp.put("damping", Double.toString(damping));
     hp.put("l2", Double.toString(model.l2()));
-    hp.put("solver", DenseSpd.isNative() ? "Cholesky (OpenBLAS LAPACKE) + 1 refinement"
-        : "Cholesky (ND4J) + 1 refinement");
+    hp.put("solver", engine.describe());
     hp.put("base", "theta0 (" + ParameterHash.of(theta0) + ")");
     Map<String, Double> c = new LinkedHashMap<>();
     c.put("seconds", cost.seconds());
     c.put("gradient-equivalents", cost.gradientEvaluations());
     c.put("relative-residual", residual);
+    c.put("cg-iterations", (double) iterations);
     return new JournalRecord(requestId, "rows", Arrays.stream(rows).asLongStream().toArray(),
         left, "newton-downdate", hp, ParameterHash.of(current), ParameterHash.of(after), c, null,
         verification);

@@ -151,9 +151,14 @@ class DeletionServiceTest {
         .hasMessageContaining("row 7 is listed twice");
     assertThatThrownBy(() -> s.delete("b", 20)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("row 20 must be in [0, 20)");
-    assertThatThrownBy(() -> DeletionService.prepare(Mlp.of(Activation.TANH, 64, 8, 10)
-        .withL2(1e-3), Mlp.of(Activation.TANH, 64, 8, 10).initialParameters(1), train, 0, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be logistic");
+    Model wide = LogisticRegression.of(600, 10).withL2(1e-3);
+    assertThatThrownBy(() -> DeletionService.prepare(wide, wide.initialParameters(1), train, 0,
+        null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("p (6010) must be <= 5000");
+    Model mlp = Mlp.of(Activation.TANH, 64, 8, 10);
+    assertThatThrownBy(() -> DeletionService.prepare(mlp, mlp.initialParameters(1), train, 0,
+        null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("l2 + damping (0.0) must be > 0");
     assertThatThrownBy(() -> DeletionService.prepare(MODEL.withDataType(
         org.nd4j.linalg.api.buffer.DataType.FLOAT), theta, train, 0, null))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be DOUBLE");
