@@ -199,7 +199,11 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
         } else {
-          Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+          if (net.activation == Activation.TANH) {
+            FloatTanh.activate(z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+          } else {
+            Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+          }
         }
       }
     }
@@ -267,7 +271,11 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.activate(net.activation, zl.d, th.d, net.bOff[l], n, s[l], al.d, scratch.d);
         } else {
-          Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+          if (net.activation == Activation.TANH) {
+            FloatTanh.activate(zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+          } else {
+            Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+          }
         }
         in = al.arr;
       } else {
