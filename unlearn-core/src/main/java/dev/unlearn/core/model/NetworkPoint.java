@@ -194,7 +194,7 @@ final class NetworkPoint implements ModelPoint {
     int k = s[numLayers];
     int[] labels = data.labels();
     for (int l = 1; l <= numLayers; l++) {
-      Nd4j.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
+      Gemm.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
       if (l < numLayers) {
         if (f64) {
           Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
@@ -219,13 +219,9 @@ final class NetworkPoint implements ModelPoint {
   static void copyInto(INDArray src, Buf dst) {
     if (isPlain(src, dst.arr.dataType())) {
       if (dst.d != null) {
-        DoubleBuffer from = src.data().asNioDouble();
-        from.limit(dst.length);
-        dst.d.duplicate().put(from);
+        dst.d.put(0, NioViews.doubles(src), 0, dst.length);
       } else {
-        FloatBuffer from = src.data().asNioFloat();
-        from.limit(dst.length);
-        dst.f.duplicate().put(from);
+        dst.f.put(0, NioViews.floats(src), 0, dst.length);
       }
     } else {
       dst.arr.assign(src.reshape('c', dst.arr.shape()));
@@ -236,11 +232,9 @@ final class NetworkPoint implements ModelPoint {
   static INDArray copyOut(Buf src, INDArray dst) {
     if (isPlain(dst, src.arr.dataType())) {
       if (src.d != null) {
-        DoubleBuffer to = dst.data().asNioDouble();
-        to.put(src.d.duplicate().limit(src.length));
+        NioViews.doubles(dst).put(0, src.d, 0, src.length);
       } else {
-        FloatBuffer to = dst.data().asNioFloat();
-        to.put(src.f.duplicate().limit(src.length));
+        NioViews.floats(dst).put(0, src.f, 0, src.length);
       }
     } else {
       dst.assign(src.arr.reshape('c', dst.shape()));
@@ -264,7 +258,7 @@ final class NetworkPoint implements ModelPoint {
     int[] s = net.sizes;
     for (int l = 1; l <= net.layers; l++) {
       Buf zl = Buf.create(type, n, s[l]);
-      Nd4j.gemm(in, th.view(net.wOff[l], s[l - 1], s[l]).arr, zl.arr, false, false, 1.0, 0.0);
+      Gemm.gemm(in, th.view(net.wOff[l], s[l - 1], s[l]).arr, zl.arr, false, false, 1.0, 0.0);
       if (l < net.layers) {
         Buf al = Buf.create(type, n, s[l]);
         Buf scratch = Buf.create(type, n, s[l]);
@@ -349,7 +343,7 @@ final class NetworkPoint implements ModelPoint {
       return;
     }
     for (int l = numLayers; l >= 2; l--) {
-      Nd4j.gemm(d[l].arr, w[l], e[l - 1].arr, false, true, 1.0, 0.0);
+      Gemm.gemm(d[l].arr, w[l], e[l - 1].arr, false, true, 1.0, 0.0);
       int len = n * s[l - 1];
       if (f64) {
         Kernels64.mul(e[l - 1].d, f1[l - 1].d, d[l - 1].d, len);
@@ -411,7 +405,7 @@ final class NetworkPoint implements ModelPoint {
     INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
     Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
     for (int l = 1; l <= numLayers; l++) {
-      Nd4j.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0, 0.0);
+      Gemm.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0, 0.0);
       if (f64) {
         Kernels64.colSums(d[l].d, n, s[l], g.d, net.bOff[l], acc);
       } else {
@@ -449,7 +443,7 @@ final class NetworkPoint implements ModelPoint {
     for (int l = numLayers; l >= 2; l--) {
       Buf el = Buf.create(type, n, s[l - 1]);
       dd[l - 1] = Buf.create(type, n, s[l - 1]);
-      Nd4j.gemm(dd[l].arr, w[l], el.arr, false, true, 1.0, 0.0);
+      Gemm.gemm(dd[l].arr, w[l], el.arr, false, true, 1.0, 0.0);
       if (f64) {
         Kernels64.mul(el.d, f1[l - 1].d, dd[l - 1].d, n * s[l - 1]);
       } else {
@@ -459,7 +453,7 @@ final class NetworkPoint implements ModelPoint {
     INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
     Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
     for (int l = 1; l <= numLayers; l++) {
-      Nd4j.gemm(input(l), dd[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0,
+      Gemm.gemm(input(l), dd[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0,
           0.0);
       if (f64) {
         Kernels64.colSums(dd[l].d, n, s[l], g.d, net.bOff[l], acc);
@@ -524,15 +518,33 @@ final class NetworkPoint implements ModelPoint {
     int p = net.numParameters;
     InvalidInputException.check(v != null, "v (null) must be an array");
     boolean ok = v.rank() == 1 && v.length() == p || v.rank() == 2 && v.rows() == p && v.columns() >= 1;
-    InvalidInputException.check(ok, "v shape (%s) must be [%d] or [%d, r]", Arrays.toString(v.shape()), p, p);
+    if (!ok) { // the message only on failure: this runs for every product
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "v shape (%s) must be [%d] or [%d, r]", Arrays.toString(v.shape()), p, p));
+    }
     return v.rank() == 1 ? 1 : (int) v.columns();
   }
 
   private static INDArray checkOut(INDArray v, INDArray out) {
-    InvalidInputException.check(out != null && v != null && Arrays.equals(out.shape(), v.shape()),
-        "out shape (%s) must equal v shape (%s)", out == null ? "null" : Arrays.toString(out.shape()),
-        v == null ? "null" : Arrays.toString(v.shape()));
+    if (!sameShape(v, out)) { // the message only on failure: this runs for every product
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "out shape (%s) must equal v shape (%s)",
+          out == null ? "null" : Arrays.toString(out.shape()),
+          v == null ? "null" : Arrays.toString(v.shape())));
+    }
     return out;
+  }
+
+  private static boolean sameShape(INDArray v, INDArray out) {
+    if (out == null || v == null || out.rank() != v.rank()) {
+      return false;
+    }
+    for (int i = 0; i < v.rank(); i++) {
+      if (out.size(i) != v.size(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The widest block of directions computed in one pass (wider blocks are chunked). */
@@ -598,9 +610,9 @@ final class NetworkPoint implements ModelPoint {
     // Forward R-pass: R(Z_l) = R(A_{l-1}) W_l + A_{l-1} V_l + vb_l.
     for (int l = 1; l <= numLayers; l++) {
       INDArray vl = r == 1 ? k.vW[l] : k.vp1[l].arr;
-      Nd4j.gemm(input(l), vl, k.rzWide[l], false, false, 1.0, 0.0);
+      Gemm.gemm(input(l), vl, k.rzWide[l], false, false, 1.0, 0.0);
       if (l >= 2) {
-        Nd4j.gemm(k.ra[l - 1].arr, w[l], k.rz[l].arr, false, false, 1.0, 1.0);
+        Gemm.gemm(k.ra[l - 1].arr, w[l], k.rz[l].arr, false, false, 1.0, 1.0);
       }
       if (l < numLayers) {
         if (f64) {
@@ -621,9 +633,9 @@ final class NetworkPoint implements ModelPoint {
     for (int l = numLayers; l >= 1; l--) {
       boolean second = exact && l >= 2;
       if (r == 1) {
-        Nd4j.gemm(input(l), k.rd[l].arr, k.oW[l], true, false, 1.0, 0.0);
+        Gemm.gemm(input(l), k.rd[l].arr, k.oW[l], true, false, 1.0, 0.0);
         if (second) {
-          Nd4j.gemm(k.ra[l - 1].arr, d[l].arr, k.oW[l], true, false, 1.0, 1.0);
+          Gemm.gemm(k.ra[l - 1].arr, d[l].arr, k.oW[l], true, false, 1.0, 1.0);
         }
         if (f64) {
           Kernels64.colSums(k.rd[l].d, n, s[l], k.o.d, net.bOff[l], acc);
@@ -631,9 +643,9 @@ final class NetworkPoint implements ModelPoint {
           Kernels32.colSums(k.rd[l].f, n, s[l], k.o.f, net.bOff[l], acc);
         }
       } else {
-        Nd4j.gemm(input(l), k.rdWide[l], k.g1[l].arr, true, false, 1.0, 0.0);
+        Gemm.gemm(input(l), k.rdWide[l], k.g1[l].arr, true, false, 1.0, 0.0);
         if (second) {
-          Nd4j.gemm(k.raWide[l - 1], d[l].arr, k.g2[l].arr, true, false, 1.0, 0.0);
+          Gemm.gemm(k.raWide[l - 1], d[l].arr, k.g2[l].arr, true, false, 1.0, 0.0);
         }
         if (f64) {
           Kernels64.colSums(k.rd[l].d, n, r * s[l], k.gb[l].d, 0, k.acc);
@@ -648,12 +660,12 @@ final class NetworkPoint implements ModelPoint {
         }
       }
       if (l >= 2) {
-        Nd4j.gemm(k.rd[l].arr, w[l], k.rd[l - 1].arr, false, true, 1.0, 0.0);
+        Gemm.gemm(k.rd[l].arr, w[l], k.rd[l - 1].arr, false, true, 1.0, 0.0);
         if (exact) {
           if (r == 1) {
-            Nd4j.gemm(d[l].arr, k.vW[l], k.rd[l - 1].arr, false, true, 1.0, 1.0);
+            Gemm.gemm(d[l].arr, k.vW[l], k.rd[l - 1].arr, false, true, 1.0, 1.0);
           } else {
-            Nd4j.gemm(d[l].arr, k.vp2[l].arr, k.rdWide[l - 1], false, false, 1.0, 1.0);
+            Gemm.gemm(d[l].arr, k.vp2[l].arr, k.rdWide[l - 1], false, false, 1.0, 1.0);
           }
         }
         Buf c = exact ? curv[l - 1] : null;
