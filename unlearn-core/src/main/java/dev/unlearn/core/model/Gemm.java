@@ -1,5 +1,6 @@
 package dev.unlearn.core.model;
 
+import dev.unlearn.core.internal.NioViews;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -101,23 +102,24 @@ final class Gemm {
     }
     if (type == DataType.DOUBLE) {
       Native.dgemm(opA ? TRANS : NO_TRANS, opB ? TRANS : NO_TRANS, (int) m, (int) n, (int) k,
-          alpha, doubles(a), (int) lda, doubles(b), (int) ldb, beta, doubles(c), (int) ldc);
+          alpha, doubles(a, 0), (int) lda, doubles(b, 1), (int) ldb, beta, doubles(c, 2),
+          (int) ldc);
     } else {
       Native.sgemm(opA ? TRANS : NO_TRANS, opB ? TRANS : NO_TRANS, (int) m, (int) n, (int) k,
-          (float) alpha, floats(a), (int) lda, floats(b), (int) ldb, (float) beta, floats(c),
-          (int) ldc);
+          (float) alpha, floats(a, 0), (int) lda, floats(b, 1), (int) ldb, (float) beta,
+          floats(c, 2), (int) ldc);
     }
     return true;
   }
 
-  private static DoubleBuffer doubles(INDArray x) {
-    DoubleBuffer buf = NioViews.doubles(x);
+  private static DoubleBuffer doubles(INDArray x, int operand) {
+    DoubleBuffer buf = NioViews.doubles(x, operand);
     buf.position((int) x.offset());
     return buf;
   }
 
-  private static FloatBuffer floats(INDArray x) {
-    FloatBuffer buf = NioViews.floats(x);
+  private static FloatBuffer floats(INDArray x, int operand) {
+    FloatBuffer buf = NioViews.floats(x, operand);
     buf.position((int) x.offset());
     return buf;
   }

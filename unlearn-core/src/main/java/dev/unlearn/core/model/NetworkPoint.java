@@ -4,6 +4,7 @@ import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
+import dev.unlearn.core.internal.NioViews;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.lang.ref.WeakReference;
@@ -219,9 +220,9 @@ final class NetworkPoint implements ModelPoint {
   static void copyInto(INDArray src, Buf dst) {
     if (isPlain(src, dst.arr.dataType())) {
       if (dst.d != null) {
-        dst.d.put(0, NioViews.doubles(src), 0, dst.length);
+        dst.d.put(0, NioViews.doubles(src, 0), 0, dst.length);
       } else {
-        dst.f.put(0, NioViews.floats(src), 0, dst.length);
+        dst.f.put(0, NioViews.floats(src, 0), 0, dst.length);
       }
     } else {
       dst.arr.assign(src.reshape('c', dst.arr.shape()));
@@ -232,9 +233,9 @@ final class NetworkPoint implements ModelPoint {
   static INDArray copyOut(Buf src, INDArray dst) {
     if (isPlain(dst, src.arr.dataType())) {
       if (src.d != null) {
-        NioViews.doubles(dst).put(0, src.d, 0, src.length);
+        NioViews.doubles(dst, 0).put(0, src.d, 0, src.length);
       } else {
-        NioViews.floats(dst).put(0, src.f, 0, src.length);
+        NioViews.floats(dst, 0).put(0, src.f, 0, src.length);
       }
     } else {
       dst.assign(src.arr.reshape('c', dst.shape()));

@@ -65,6 +65,20 @@ class GemmTest {
     assertThat(cases).isEqualTo(64);
   }
 
+  @Test
+  void operandsThatAreViewsOfOneAllocationKeepTheirOwnOffsets() {
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      INDArray big = Nd4j.rand(type, 24, 30);
+      INDArray a = big.get(NDArrayIndex.interval(0, 7), NDArrayIndex.interval(0, 9));
+      INDArray b = big.get(NDArrayIndex.interval(8, 17), NDArrayIndex.interval(20, 25));
+      INDArray c = big.get(NDArrayIndex.interval(17, 24), NDArrayIndex.interval(10, 15));
+      INDArray expected = a.dup().mmul(b.dup());
+      assertThat(Gemm.gemmNative(a, b, c, false, false, 1.0, 0.0)).isTrue();
+      double tol = type == DataType.DOUBLE ? 1e-12 : 1e-4;
+      assertThat(c.dup().sub(expected).amaxNumber().doubleValue()).as("%s", type).isLessThan(tol);
+    }
+  }
+
   /** A rows x cols matrix: a view (leading dimension wider than it) in the given order. */
   private static INDArray operand(int rows, int cols, DataType type, boolean columnMajor,
       SplittableRandom rng) {

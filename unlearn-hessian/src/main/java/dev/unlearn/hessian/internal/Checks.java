@@ -14,26 +14,45 @@ public final class Checks {
    * in data type {@code type}, and returns its number of columns k.
    */
   public static int columns(INDArray v, long p, DataType type, String name) {
-    InvalidInputException.check(v != null, "%s must not be null", name);
+    // messages are formatted only on failure: this runs for every operator product
+    if (v == null) {
+      throw fail("%s must not be null", name);
+    }
     int k;
     if (v.rank() == 1) {
-      InvalidInputException.check(v.length() == p, "%s length (%d) must be %d", name, v.length(), p);
+      if (v.length() != p) {
+        throw fail("%s length (%d) must be %d", name, v.length(), p);
+      }
       k = 1;
     } else {
-      InvalidInputException.check(v.rank() == 2 && v.rows() == p,
-          "%s shape (%s) must be [%d] or [%d, k]", name, Arrays.toString(v.shape()), p, p);
+      if (v.rank() != 2 || v.rows() != p) {
+        throw fail("%s shape (%s) must be [%d] or [%d, k]", name, Arrays.toString(v.shape()), p, p);
+      }
       k = v.columns();
-      InvalidInputException.check(k >= 1, "%s columns (%d) must be >= 1", name, k);
+      if (k < 1) {
+        throw fail("%s columns (%d) must be >= 1", name, k);
+      }
     }
-    InvalidInputException.check(v.dataType() == type, "%s data type (%s) must be %s", name,
-        v.dataType(), type);
+    if (v.dataType() != type) {
+      throw fail("%s data type (%s) must be %s", name, v.dataType(), type);
+    }
     return k;
+  }
+
+  private static InvalidInputException fail(String format, Object... args) {
+    return new InvalidInputException(String.format(java.util.Locale.ROOT, format, args));
   }
 
   /** Checks {@code a} and {@code b} have the same shape. */
   public static void sameShape(INDArray a, INDArray b, String nameA, String nameB) {
-    InvalidInputException.check(Arrays.equals(a.shape(), b.shape()), "%s shape (%s) must equal %s shape (%s)",
-        nameA, Arrays.toString(a.shape()), nameB, Arrays.toString(b.shape()));
+    boolean same = a.rank() == b.rank();
+    for (int i = 0; same && i < a.rank(); i++) {
+      same = a.size(i) == b.size(i);
+    }
+    if (!same) {
+      throw fail("%s shape (%s) must equal %s shape (%s)", nameA, Arrays.toString(a.shape()), nameB,
+          Arrays.toString(b.shape()));
+    }
   }
 
   /** Checks that a scalar is finite. */

@@ -1,5 +1,7 @@
 package dev.unlearn.hessian.internal;
 
+import dev.unlearn.core.internal.NioViews;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,11 +10,42 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Level-1 kernels on contiguous vectors (rank 1 or p &times; 1 with unit stride) that allocate
- * nothing: BLAS calls for float64, and for float32 dot products accumulated in double by a plain
- * loop. Callers own the buffers; these methods only read and write them.
+ * nothing in steady state: on the CPU backend OpenBLAS's {@code cblas_d*}/{@code cblas_s*} called
+ * directly on the arrays' buffers (through {@link NioViews}, cached per thread); elsewhere ND4J's
+ * level-1 wrapper. float32 dot products and norms are accumulated in double by a plain loop on
+ * both. Callers own the buffers; these methods only read and write them.
  */
 public final class Vectors {
+  private static final boolean NATIVE = probe();
+
   private Vectors() {}
+
+  private static boolean probe() {
+    try {
+      Class.forName("org.bytedeco.openblas.global.openblas");
+      return Nd4j.getEnvironment().isCPU();
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Whether x can be handed to the direct calls: float64/float32, unit element stride. */
+  private static boolean direct(INDArray x) {
+    return NATIVE && x.elementWiseStride() == 1 && x.length() <= Integer.MAX_VALUE
+        && (x.dataType() == DataType.DOUBLE || x.dataType() == DataType.FLOAT);
+  }
+
+  private static DoubleBuffer d(INDArray x, int operand) {
+    DoubleBuffer b = NioViews.doubles(x, operand);
+    b.position((int) x.offset());
+    return b;
+  }
+
+  private static FloatBuffer f(INDArray x, int operand) {
+    FloatBuffer b = NioViews.floats(x, operand);
+    b.position((int) x.offset());
+    return b;
+  }
 
   private static Level1 l1() {
     return Nd4j.getBlasWrapper().level1();
@@ -27,10 +60,13 @@ public final class Vectors {
   public static double dot(INDArray x, INDArray y) {
     long n = x.length();
     if (x.dataType() == DataType.DOUBLE) {
+      if (direct(x) && direct(y)) {
+        return Blas.ddot((int) n, d(x, 0), d(y, 1));
+      }
       return l1().dot(n, 1.0, x, y);
     }
-    FloatBuffer a = x.data().asNioFloat();
-    FloatBuffer b = y.data().asNioFloat();
+    FloatBuffer a = NioViews.floats(x, 0);
+    FloatBuffer b = NioViews.floats(y, 1);
     int ox = (int) x.offset();
     int oy = (int) y.offset();
     double s = 0;
@@ -43,23 +79,48 @@ public final class Vectors {
   /** The Euclidean norm, accumulated in double. */
   public static double norm(INDArray x) {
     if (x.dataType() == DataType.DOUBLE) {
-      return l1().nrm2(x);
+      return direct(x) ? Blas.dnrm2((int) x.length(), d(x, 0)) : l1().nrm2(x);
     }
     return Math.sqrt(dot(x, x));
   }
 
   /** y &larr; a x + y. */
   public static void axpy(double a, INDArray x, INDArray y) {
+    if (direct(x) && direct(y) && x.dataType() == y.dataType() && x.length() == y.length()) {
+      if (x.dataType() == DataType.DOUBLE) {
+        Blas.daxpy((int) x.length(), a, d(x, 0), d(y, 1));
+      } else {
+        Blas.saxpy((int) x.length(), (float) a, f(x, 0), f(y, 1));
+      }
+      return;
+    }
     l1().axpy(x.length(), a, x, y);
   }
 
   /** x &larr; a x. */
   public static void scal(double a, INDArray x) {
+    if (direct(x)) {
+      if (x.dataType() == DataType.DOUBLE) {
+        Blas.dscal((int) x.length(), a, d(x, 0));
+      } else {
+        Blas.sscal((int) x.length(), (float) a, f(x, 0));
+      }
+      return;
+    }
     l1().scal(x.length(), a, x);
   }
 
   /** dst &larr; src. */
   public static void copy(INDArray src, INDArray dst) {
+    if (direct(src) && direct(dst) && src.dataType() == dst.dataType()
+        && src.length() == dst.length()) {
+      if (src.dataType() == DataType.DOUBLE) {
+        Blas.dcopy((int) src.length(), d(src, 0), d(dst, 1));
+      } else {
+        Blas.scopy((int) src.length(), f(src, 0), f(dst, 1));
+      }
+      return;
+    }
     l1().copy(src, dst);
   }
 
@@ -76,6 +137,41 @@ public final class Vectors {
       axpy(a, x, y);
     } else {
       y.addi(x.mul(a));
+    }
+  }
+
+  /** The OpenBLAS calls, in their own class so that nothing loads the preset when it is absent. */
+  private static final class Blas {
+    static double ddot(int n, DoubleBuffer x, DoubleBuffer y) {
+      return org.bytedeco.openblas.global.openblas.cblas_ddot(n, x, 1, y, 1);
+    }
+
+    static double dnrm2(int n, DoubleBuffer x) {
+      return org.bytedeco.openblas.global.openblas.cblas_dnrm2(n, x, 1);
+    }
+
+    static void daxpy(int n, double a, DoubleBuffer x, DoubleBuffer y) {
+      org.bytedeco.openblas.global.openblas.cblas_daxpy(n, a, x, 1, y, 1);
+    }
+
+    static void saxpy(int n, float a, FloatBuffer x, FloatBuffer y) {
+      org.bytedeco.openblas.global.openblas.cblas_saxpy(n, a, x, 1, y, 1);
+    }
+
+    static void dscal(int n, double a, DoubleBuffer x) {
+      org.bytedeco.openblas.global.openblas.cblas_dscal(n, a, x, 1);
+    }
+
+    static void sscal(int n, float a, FloatBuffer x) {
+      org.bytedeco.openblas.global.openblas.cblas_sscal(n, a, x, 1);
+    }
+
+    static void dcopy(int n, DoubleBuffer x, DoubleBuffer y) {
+      org.bytedeco.openblas.global.openblas.cblas_dcopy(n, x, 1, y, 1);
+    }
+
+    static void scopy(int n, FloatBuffer x, FloatBuffer y) {
+      org.bytedeco.openblas.global.openblas.cblas_scopy(n, x, 1, y, 1);
     }
   }
 }

@@ -48,8 +48,10 @@ public abstract class AbstractCurvatureOperator implements CurvatureOperator {
     int k = Checks.columns(v, dimension, dataType, "v");
     InvalidInputException.check(out != null, "out must not be null");
     Checks.sameShape(out, v, "out", "v");
-    InvalidInputException.check(out.dataType() == dataType, "out data type (%s) must be %s",
-        out.dataType(), dataType);
+    if (out.dataType() != dataType) { // formatted only on failure: this runs for every product
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "out data type (%s) must be %s", out.dataType(), dataType));
+    }
     InvalidInputException.check(out != v, "out must not be the same array as v");
     if (v.rank() == 2) {
       applyBlock(v, out);
