@@ -140,6 +140,11 @@ public final class Dataset {
     return labels.clone();
   }
 
+  /** The labels as a read-only view (no copy: for loops that read them on every call). */
+  public java.nio.IntBuffer labelView() {
+    return java.nio.IntBuffer.wrap(labels).asReadOnlyBuffer();
+  }
+
   /** The label of row {@code i}. */
   public int label(int i) {
     return labels[i];

@@ -36,6 +36,13 @@ class DatasetTest {
     assertThat(d.rows(new int[] {1, 2, 3}).features().toDoubleMatrix())
         .isDeepEqualTo(new double[][] {{2, 3}, {4, 5}, {6, 7}});
     assertThat(d.classCounts()).containsExactly(2, 2, 1);
+    java.nio.IntBuffer view = d.labelView();
+    assertThat(view.isReadOnly()).isTrue();
+    assertThat(view.remaining()).isEqualTo(5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(view.get(i)).isEqualTo(d.label(i));
+    }
+    assertThatThrownBy(() -> view.put(0, 2)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.unlearn.core.model;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
 /**
  * The fused element-wise loops of {@link NetworkPoint} over float32 buffers (GENERATED from Kernels64.java, do not edit) (offset 0, row-major).
@@ -85,7 +86,7 @@ final class Kernels32 {
    * z += bias; s = softmax(z) with the row maximum subtracted; losses[i] = logsumexp(z_i) - z_iy;
    * d = (s - onehot(y)) * invN. All n x k.
    */
-  static void softmax(FloatBuffer z, FloatBuffer theta, int bOff, int n, int k, int[] labels,
+  static void softmax(FloatBuffer z, FloatBuffer theta, int bOff, int n, int k, IntBuffer labels,
       FloatBuffer s, FloatBuffer d, double[] losses, double invN) {
     for (int i = 0; i < n; i++) {
       int row = i * k;
@@ -101,7 +102,7 @@ final class Kernels32 {
         put(s, row + c, ex);
         sum += ex;
       }
-      int y = labels[i];
+      int y = labels.get(i);
       losses[i] = max + Math.log(sum) - z.get(row + y);
       double inv = 1.0 / sum;
       for (int c = 0; c < k; c++) {

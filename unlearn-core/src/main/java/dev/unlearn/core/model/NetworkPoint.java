@@ -7,6 +7,7 @@ import dev.unlearn.api.ModelPoint;
 import dev.unlearn.core.internal.NioViews;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,8 +39,8 @@ final class NetworkPoint implements ModelPoint {
   private final int numLayers;
   private final int[] s;
 
-  private final double[] thetaD; // owned copy of theta (float64 models)
-  private final float[] thetaF; // owned copy of theta (float32 models)
+  private final INDArray owned; // an off-heap copy of theta, in the model's type
+  private final IntBuffer labels; // a read-only view of the data's labels
   private final INDArray x; // features in the model's type (may be a view)
   private final double[] losses;
   private final double[] acc; // column-sum scratch
@@ -75,17 +76,27 @@ final class NetworkPoint implements ModelPoint {
     this.numLayers = net.layers;
     this.s = net.sizes;
     this.pool = net.pool;
-    if (f64) {
-      thetaD = theta.toDoubleVector();
-      thetaF = null;
+    this.owned = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
+    if (isPlain(theta, type)) {
+      if (f64) {
+        NioViews.doubles(owned, 0).put(0, NioViews.doubles(theta, 1), 0, net.numParameters);
+      } else {
+        NioViews.floats(owned, 0).put(0, NioViews.floats(theta, 1), 0, net.numParameters);
+      }
     } else {
-      thetaF = theta.toFloatVector();
-      thetaD = null;
+      owned.assign(theta.castTo(type).reshape('c', net.numParameters));
     }
+    this.labels = data.labelView();
     int bad = -1;
-    for (int q = 0; q < net.numParameters && bad < 0; q++) {
-      if (!Double.isFinite(f64 ? thetaD[q] : thetaF[q])) {
-        bad = q;
+    if (f64) {
+      DoubleBuffer t = NioViews.doubles(owned, 0);
+      for (int q = 0; q < net.numParameters && bad < 0; q++) {
+        bad = Double.isFinite(t.get(q)) ? -1 : q;
+      }
+    } else {
+      FloatBuffer t = NioViews.floats(owned, 0);
+      for (int q = 0; q < net.numParameters && bad < 0; q++) {
+        bad = Float.isFinite(t.get(q)) ? -1 : q;
       }
     }
     InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
@@ -188,12 +199,11 @@ final class NetworkPoint implements ModelPoint {
     backwardDone = false;
     curvatureDone = false;
     if (f64) {
-      th.d.duplicate().put(thetaD);
+      th.d.put(0, NioViews.doubles(owned, 0), 0, net.numParameters);
     } else {
-      th.f.duplicate().put(thetaF);
+      th.f.put(0, NioViews.floats(owned, 0), 0, net.numParameters);
     }
     int k = s[numLayers];
-    int[] labels = data.labels();
     for (int l = 1; l <= numLayers; l++) {
       Gemm.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
       if (l < numLayers) {
@@ -327,9 +337,16 @@ final class NetworkPoint implements ModelPoint {
       sum += v;
     }
     double sq = 0;
-    for (int q = 0; q < net.numParameters; q++) {
-      double t = f64 ? thetaD[q] : thetaF[q];
-      sq += t * t;
+    if (f64) {
+      DoubleBuffer t = NioViews.doubles(owned, 0);
+      for (int q = 0; q < net.numParameters; q++) {
+        sq += t.get(q) * t.get(q);
+      }
+    } else {
+      FloatBuffer t = NioViews.floats(owned, 0);
+      for (int q = 0; q < net.numParameters; q++) {
+        sq += (double) t.get(q) * t.get(q);
+      }
     }
     return sum / n + 0.5 * l2 * sq;
   }
