@@ -84,7 +84,7 @@ final class NetworkPoint implements ModelPoint {
         NioViews.floats(owned, 0).put(0, NioViews.floats(theta, 1), 0, net.numParameters);
       }
     } else {
-      owned.assign(theta.castTo(type).reshape('c', net.numParameters));
+      owned.assign(theta.castTo(type).reshape('c', new long[] {net.numParameters}));
     }
     this.labels = data.labelView();
     int bad = -1;
