@@ -100,6 +100,9 @@ final class Gemm {
     if (m == 0 || n == 0) {
       return true;
     }
+    if (!viewable(a) || !viewable(b) || !viewable(c)) {
+      return false; // an NIO view cannot span 2 GiB or more
+    }
     if (type == DataType.DOUBLE) {
       Native.dgemm(opA ? TRANS : NO_TRANS, opB ? TRANS : NO_TRANS, (int) m, (int) n, (int) k,
           alpha, doubles(a, 0), (int) lda, doubles(b, 1), (int) ldb, beta, doubles(c, 2),
@@ -109,7 +112,16 @@ final class Gemm {
           (float) alpha, floats(a, 0), (int) lda, floats(b, 1), (int) ldb, (float) beta,
           floats(c, 2), (int) ldc);
     }
+    // the views do not keep the buffers alive: ND4J frees them when their arrays are collected
+    java.lang.ref.Reference.reachabilityFence(a);
+    java.lang.ref.Reference.reachabilityFence(b);
+    java.lang.ref.Reference.reachabilityFence(c);
     return true;
+  }
+
+  /** Whether x's whole buffer fits one NIO view (less than 2 GiB). */
+  private static boolean viewable(INDArray x) {
+    return x.data().length() * x.data().getElementSize() <= Integer.MAX_VALUE;
   }
 
   private static DoubleBuffer doubles(INDArray x, int operand) {

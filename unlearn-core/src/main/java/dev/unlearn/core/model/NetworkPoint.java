@@ -575,11 +575,16 @@ final class NetworkPoint implements ModelPoint {
     int r = width(v);
     int chunk = Workspace.maxColumns(net, n, type);
     if (r > chunk) { // a block whose workspace would pass the cap: its columns in chunks
+      // chunks of one width (the last one overlaps the one before), so that the workspace is
+      // allocated once for all of them
       INDArray result = out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c');
       for (int c0 = 0; c0 < r; c0 += chunk) {
         int c1 = Math.min(r, c0 + chunk);
+        int from = c1 - chunk;
+        INDArray part = rop(v.get(NDArrayIndex.all(), NDArrayIndex.interval(from, c1)), null,
+            exact);
         result.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1))
-            .assign(rop(v.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)), null, exact));
+            .assign(part.get(NDArrayIndex.all(), NDArrayIndex.interval(c0 - from, chunk)));
       }
       return result;
     }

@@ -76,6 +76,12 @@ class GemmTest {
       assertThat(Gemm.gemmNative(a, b, c, false, false, 1.0, 0.0)).isTrue();
       double tol = type == DataType.DOUBLE ? 1e-12 : 1e-4;
       assertThat(c.dup().sub(expected).amaxNumber().doubleValue()).as("%s", type).isLessThan(tol);
+      // one array as two operands: A A^T into a view of the same allocation
+      INDArray aat = a.dup().mmul(a.dup().transpose());
+      INDArray c2 = big.get(NDArrayIndex.interval(10, 17), NDArrayIndex.interval(20, 27));
+      assertThat(Gemm.gemmNative(a, a, c2, false, true, 1.0, 0.0)).isTrue();
+      assertThat(c2.dup().sub(aat).amaxNumber().doubleValue()).as("%s A A^T", type)
+          .isLessThan(tol);
     }
   }
 

@@ -11,12 +11,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dense symmetric positive definite systems of moderate size, held in float64 ND4J arrays of shape
  * p &times; p in 'c' order. On the CPU backend the work runs in OpenBLAS and its LAPACKE on the
  * arrays' own buffers, without copies ({@code dsyrk}, {@code dpotrf}, {@code dpotrs}, {@code
- * dsymv}; the lower triangle is the one read and written). On other backends it falls back to ND4J's
+ * dsymv}; the lower triangle is the one read and written, and LAPACK is handed it as the
+ * column-major upper triangle, the same memory, so that LAPACKE makes no transposed copy). On
+ * other backends it falls back to ND4J's
  * gemm and {@link Factorizations#cholesky} on the whole matrix (an explicit inverse of the factor;
  * slower, same results to rounding).
  */
 public final class DenseSpd {
   private static final int ROW_MAJOR = 101;
+  private static final int COL_MAJOR = 102;
   private static final int LOWER = 122;
   private static final int NO_TRANS = 111;
 
@@ -48,6 +51,8 @@ public final class DenseSpd {
     if (nativePath) {
       Blas.dsyrk(ROW_MAJOR, LOWER, NO_TRANS, p, m, alpha, pointer(a), m, 1.0,
           pointer(c), p);
+      java.lang.ref.Reference.reachabilityFence(a); // the pointers do not keep the buffers alive
+      java.lang.ref.Reference.reachabilityFence(c);
     } else {
       Nd4j.gemm(a, a, c, false, true, alpha, 1.0);
     }
@@ -67,13 +72,21 @@ public final class DenseSpd {
     int p = (int) s.rows();
     check(s, p, p);
     check(into, p, p);
+    if (into == s || into.data() == s.data()) {
+      throw new IllegalArgumentException("into must not share s's buffer: s is not modified");
+    }
     into.assign(s);
     for (int j = 0; j < p; j++) {
       into.putScalar(j, j, into.getDouble(j, j) + shift);
     }
     if (nativePath) {
-      int info = Blas.dpotrf(ROW_MAJOR, (byte) 'L', p, pointer(into), p);
-      if (info != 0) {
+      // the row-major lower triangle is the column-major upper one
+      int info = Blas.dpotrf(COL_MAJOR, (byte) 'U', p, pointer(into), p);
+      java.lang.ref.Reference.reachabilityFence(into);
+      if (info < 0) {
+        throw new IllegalStateException("dpotrf: illegal argument " + -info);
+      }
+      if (info > 0) {
         throw new InvalidInputException(String.format(Locale.ROOT,
             "%s must be positive definite (dpotrf info %d)", what, info));
       }
@@ -135,9 +148,10 @@ public final class DenseSpd {
       int p = b.length;
       if (lowerInverse == null) {
         try (DoublePointer x = new DoublePointer(b)) {
-          int info = Blas.dpotrs(ROW_MAJOR, (byte) 'L', p, 1, pointer(factor), p, x, 1);
+          int info = Blas.dpotrs(COL_MAJOR, (byte) 'U', p, 1, pointer(factor), p, x, p);
+          java.lang.ref.Reference.reachabilityFence(factor);
           if (info != 0) {
-            throw new IllegalStateException("dpotrs info " + info);
+            throw new IllegalStateException("dpotrs: illegal argument " + -info);
           }
           double[] out = new double[p];
           x.get(out);
@@ -154,6 +168,7 @@ public final class DenseSpd {
       if (lowerInverse == null) {
         try (DoublePointer x = new DoublePointer(z); DoublePointer y = new DoublePointer(p)) {
           Blas.dsymv(ROW_MAJOR, LOWER, p, 1.0, pointer(s), p, x, 1, 0.0, y, 1);
+          java.lang.ref.Reference.reachabilityFence(s);
           y.get(out);
         }
       } else {

@@ -31,8 +31,15 @@ public final class Vectors {
 
   /** Whether x can be handed to the direct calls: float64/float32, unit element stride. */
   private static boolean direct(INDArray x) {
-    return NATIVE && x.elementWiseStride() == 1 && x.length() <= Integer.MAX_VALUE
+    return NATIVE && x.elementWiseStride() == 1
+        && x.data().length() * x.data().getElementSize() <= Integer.MAX_VALUE // one NIO view
         && (x.dataType() == DataType.DOUBLE || x.dataType() == DataType.FLOAT);
+  }
+
+  /** The views do not keep the buffers alive: ND4J frees them when their arrays are collected. */
+  private static void fence(INDArray x, INDArray y) {
+    java.lang.ref.Reference.reachabilityFence(x);
+    java.lang.ref.Reference.reachabilityFence(y);
   }
 
   private static DoubleBuffer d(INDArray x, int operand) {
@@ -60,8 +67,10 @@ public final class Vectors {
   public static double dot(INDArray x, INDArray y) {
     long n = x.length();
     if (x.dataType() == DataType.DOUBLE) {
-      if (direct(x) && direct(y)) {
-        return Blas.ddot((int) n, d(x, 0), d(y, 1));
+      if (direct(x) && direct(y) && y.dataType() == DataType.DOUBLE && y.length() == n) {
+        double r = Blas.ddot((int) n, d(x, 0), d(y, 1));
+        fence(x, y);
+        return r;
       }
       return l1().dot(n, 1.0, x, y);
     }
@@ -73,13 +82,19 @@ public final class Vectors {
     for (int i = 0; i < n; i++) {
       s += (double) a.get(ox + i) * b.get(oy + i);
     }
+    fence(x, y);
     return s;
   }
 
   /** The Euclidean norm, accumulated in double. */
   public static double norm(INDArray x) {
     if (x.dataType() == DataType.DOUBLE) {
-      return direct(x) ? Blas.dnrm2((int) x.length(), d(x, 0)) : l1().nrm2(x);
+      if (direct(x)) {
+        double r = Blas.dnrm2((int) x.length(), d(x, 0));
+        fence(x, x);
+        return r;
+      }
+      return l1().nrm2(x);
     }
     return Math.sqrt(dot(x, x));
   }
@@ -92,6 +107,7 @@ public final class Vectors {
       } else {
         Blas.saxpy((int) x.length(), (float) a, f(x, 0), f(y, 1));
       }
+      fence(x, y);
       return;
     }
     l1().axpy(x.length(), a, x, y);
@@ -105,6 +121,7 @@ public final class Vectors {
       } else {
         Blas.sscal((int) x.length(), (float) a, f(x, 0));
       }
+      fence(x, x);
       return;
     }
     l1().scal(x.length(), a, x);
@@ -119,6 +136,7 @@ public final class Vectors {
       } else {
         Blas.scopy((int) src.length(), f(src, 0), f(dst, 1));
       }
+      fence(src, dst);
       return;
     }
     l1().copy(src, dst);

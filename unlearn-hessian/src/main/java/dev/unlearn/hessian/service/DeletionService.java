@@ -26,8 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A deletion service: one trained model, its curvature prepared once, and a stream of deletion
- * requests, each answered by the exact Newton step on the data that remains, and each appended to
- * a {@link DeletionJournal} when one is given.
+ * requests, each answered by the exact Newton step on the data that remains (for logistic
+ * regression with its exact Hessian; for other models, networks, with their Gauss-Newton matrix),
+ * and each appended to a {@link DeletionJournal} when one is given.
  *
  * <pre>{@code
  * try (DeletionJournal journal = DeletionJournal.open(Path.of("deletions.jsonl"))) {
@@ -42,7 +43,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * &theta;<sub>0</sub>, the rows deleted so far F (requests are sequential: each deletes from what the
  * previous ones left) and R the n<sub>r</sub> rows that remain, request j returns &theta;<sub>j</sub> =
  * &theta;<sub>0</sub> &minus; (H<sub>R</sub>(&theta;<sub>0</sub>) + &delta;I)<sup>&minus;1</sup>&nabla;L<sub>R</sub>(&theta;<sub>0</sub>):
- * the cold Newton step from &theta;<sub>0</sub> on the remaining rows, with their exact Hessian.
+ * the cold Newton step from &theta;<sub>0</sub> on the remaining rows, with their exact Hessian
+ * (logistic regression) or their Gauss-Newton matrix in place of H (other models).
  * Nothing accumulates between requests; each result is as good as one exact Newton step from the
  * trained model.
  *
@@ -125,6 +127,9 @@ public final class DeletionService {
 
     /** The solver, as the journal names it. */
     String describe();
+
+    /** The method, as the journal names it. */
+    String method();
   }
 
   private record Solved(double[] step, double relativeResidual, int iterations, Runnable commit) {}
@@ -196,7 +201,11 @@ public final class DeletionService {
     @Override
     public Solved solve(int[] rows, BitSet gone, int left, double[] g) {
       next.assign(curvature);
-      DenseSpd.rankUpdate(next, factors(rows), -1.0);
+      int block = Math.max(1, 2048 / k); // the factors of a large request, a block of rows at a time
+      for (int from = 0; from < rows.length; from += block) {
+        DenseSpd.rankUpdate(next,
+            factors(Arrays.copyOfRange(rows, from, Math.min(rows.length, from + block))), -1.0);
+      }
       DenseSpd.Factor factor = DenseSpd.factor(next, left * mu, factorBuffer,
           "the remaining rows' curvature plus " + left + " x (l2 + damping)");
       // (S_R + n_r μ) z = n_r g: the mean objective's Newton system times n_r
@@ -210,6 +219,11 @@ public final class DeletionService {
         curvature = next;
         next = spare;
       });
+    }
+
+    @Override
+    public String method() {
+      return "newton-downdate";
     }
 
     @Override
@@ -281,6 +295,11 @@ public final class DeletionService {
           GN_TOLERANCE, GN_MAX_ITERATIONS);
       return new Solved(r.solution().castTo(DataType.DOUBLE).toDoubleVector(),
           r.relativeResidual(), r.iterations(), () -> { });
+    }
+
+    @Override
+    public String method() {
+      return "gauss-newton-downdate";
     }
 
     @Override
@@ -389,7 +408,7 @@ public final class DeletionService {
     c.put("relative-residual", residual);
     c.put("cg-iterations", (double) iterations);
     return new JournalRecord(requestId, "rows", Arrays.stream(rows).asLongStream().toArray(),
-        left, "newton-downdate", hp, ParameterHash.of(current), ParameterHash.of(after), c, null,
+        left, engine.method(), hp, ParameterHash.of(current), ParameterHash.of(after), c, null,
         verification);
   }
 

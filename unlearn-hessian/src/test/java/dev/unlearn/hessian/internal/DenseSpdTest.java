@@ -77,6 +77,13 @@ class DenseSpdTest {
     assertThat(s).as("the factorisation leaves S as it was").isEqualTo(sBefore);
   }
 
+  @Test
+  void theFactorMustNotOverwriteTheMatrix() {
+    INDArray s = DenseSpd.square(3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DenseSpd.factor(s, 1, s, "S"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share");
+  }
+
   private static void indefiniteRefused(boolean nativePath) {
     Assumptions.assumeTrue(!nativePath || DenseSpd.isNative(), "OpenBLAS comes with the CPU backend");
     int p = 70;
