@@ -38,6 +38,46 @@ public final class NioViews {
     return (FloatBuffer) CACHE.get().view(x.data(), false, operand);
   }
 
+  /** x's storage (float64) as a view positioned at x's offset: what a BLAS call takes for x. */
+  public static DoubleBuffer doublesAt(INDArray x, int operand) {
+    DoubleBuffer b = doubles(x, operand);
+    b.position((int) x.offset());
+    return b;
+  }
+
+  /** x's storage (float32) as a view positioned at x's offset. */
+  public static FloatBuffer floatsAt(INDArray x, int operand) {
+    FloatBuffer b = floats(x, operand);
+    b.position((int) x.offset());
+    return b;
+  }
+
+  /** Whether x's whole storage fits one NIO view (less than 2 GiB). */
+  public static boolean fits(INDArray x) {
+    return x.data().length() * x.data().getElementSize() <= Integer.MAX_VALUE;
+  }
+
+  /**
+   * Whether BLAS can be called directly on these views: OpenBLAS's JavaCPP preset on the class path
+   * (nd4j-native brings it) and ND4J on its CPU backend, whose buffers are host memory.
+   */
+  public static boolean directBlas() {
+    return DirectBlas.AVAILABLE;
+  }
+
+  private static final class DirectBlas {
+    static final boolean AVAILABLE = probe();
+
+    private static boolean probe() {
+      try {
+        Class.forName("org.bytedeco.openblas.global.openblas");
+        return org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU();
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
+  }
+
   private java.nio.Buffer view(DataBuffer data, boolean wide, int operand) {
     int set = ((System.identityHashCode(data) + operand) * 0x9E3779B9 >>> 26) & (SLOTS / 2 - 1);
     for (int way = 0; way < 2; way++) {

@@ -19,18 +19,9 @@ final class Gemm {
   private static final int ROW_MAJOR = 101;
   private static final int NO_TRANS = 111;
   private static final int TRANS = 112;
-  static final boolean NATIVE = probe();
+  static final boolean NATIVE = NioViews.directBlas();
 
   private Gemm() {}
-
-  private static boolean probe() {
-    try {
-      Class.forName("org.bytedeco.openblas.global.openblas");
-      return Nd4j.getEnvironment().isCPU();
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
 
   static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha,
       double beta) {
@@ -100,17 +91,17 @@ final class Gemm {
     if (m == 0 || n == 0) {
       return true;
     }
-    if (!viewable(a) || !viewable(b) || !viewable(c)) {
+    if (!NioViews.fits(a) || !NioViews.fits(b) || !NioViews.fits(c)) {
       return false; // an NIO view cannot span 2 GiB or more
     }
     if (type == DataType.DOUBLE) {
       Native.dgemm(opA ? TRANS : NO_TRANS, opB ? TRANS : NO_TRANS, (int) m, (int) n, (int) k,
-          alpha, doubles(a, 0), (int) lda, doubles(b, 1), (int) ldb, beta, doubles(c, 2),
+          alpha, NioViews.doublesAt(a, 0), (int) lda, NioViews.doublesAt(b, 1), (int) ldb, beta, NioViews.doublesAt(c, 2),
           (int) ldc);
     } else {
       Native.sgemm(opA ? TRANS : NO_TRANS, opB ? TRANS : NO_TRANS, (int) m, (int) n, (int) k,
-          (float) alpha, floats(a, 0), (int) lda, floats(b, 1), (int) ldb, (float) beta,
-          floats(c, 2), (int) ldc);
+          (float) alpha, NioViews.floatsAt(a, 0), (int) lda, NioViews.floatsAt(b, 1), (int) ldb, (float) beta,
+          NioViews.floatsAt(c, 2), (int) ldc);
     }
     // the views do not keep the buffers alive: ND4J frees them when their arrays are collected
     java.lang.ref.Reference.reachabilityFence(a);
@@ -119,22 +110,6 @@ final class Gemm {
     return true;
   }
 
-  /** Whether x's whole buffer fits one NIO view (less than 2 GiB). */
-  private static boolean viewable(INDArray x) {
-    return x.data().length() * x.data().getElementSize() <= Integer.MAX_VALUE;
-  }
-
-  private static DoubleBuffer doubles(INDArray x, int operand) {
-    DoubleBuffer buf = NioViews.doubles(x, operand);
-    buf.position((int) x.offset());
-    return buf;
-  }
-
-  private static FloatBuffer floats(INDArray x, int operand) {
-    FloatBuffer buf = NioViews.floats(x, operand);
-    buf.position((int) x.offset());
-    return buf;
-  }
 
   /** The OpenBLAS calls, in their own class so that nothing loads the preset when it is absent. */
   private static final class Native {

@@ -16,23 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * both. Callers own the buffers; these methods only read and write them.
  */
 public final class Vectors {
-  private static final boolean NATIVE = probe();
+  private static final boolean NATIVE = NioViews.directBlas();
 
   private Vectors() {}
 
-  private static boolean probe() {
-    try {
-      Class.forName("org.bytedeco.openblas.global.openblas");
-      return Nd4j.getEnvironment().isCPU();
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
-
   /** Whether x can be handed to the direct calls: float64/float32, unit element stride. */
   private static boolean direct(INDArray x) {
-    return NATIVE && x.elementWiseStride() == 1
-        && x.data().length() * x.data().getElementSize() <= Integer.MAX_VALUE // one NIO view
+    return NATIVE && x.elementWiseStride() == 1 && NioViews.fits(x)
         && (x.dataType() == DataType.DOUBLE || x.dataType() == DataType.FLOAT);
   }
 
@@ -43,15 +33,11 @@ public final class Vectors {
   }
 
   private static DoubleBuffer d(INDArray x, int operand) {
-    DoubleBuffer b = NioViews.doubles(x, operand);
-    b.position((int) x.offset());
-    return b;
+    return NioViews.doublesAt(x, operand);
   }
 
   private static FloatBuffer f(INDArray x, int operand) {
-    FloatBuffer b = NioViews.floats(x, operand);
-    b.position((int) x.offset());
-    return b;
+    return NioViews.floatsAt(x, operand);
   }
 
   private static Level1 l1() {
