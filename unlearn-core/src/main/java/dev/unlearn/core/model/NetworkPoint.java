@@ -222,7 +222,7 @@ final class NetworkPoint implements ModelPoint {
     if (f64) {
       Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, losses, 1.0 / n);
     } else {
-      Kernels32.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, losses, 1.0 / n);
+      FloatSoftmax.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, losses, 1.0 / n);
     }
   }
 
