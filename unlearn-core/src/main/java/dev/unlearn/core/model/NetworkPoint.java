@@ -366,7 +366,7 @@ final class NetworkPoint implements ModelPoint {
       if (f64) {
         Kernels64.mul(e[l - 1].d, f1[l - 1].d, d[l - 1].d, len);
       } else {
-        Kernels32.mul(e[l - 1].f, f1[l - 1].f, d[l - 1].f, len);
+        FloatLoops.mul(e[l - 1].f, f1[l - 1].f, d[l - 1].f, len);
       }
     }
     backwardDone = true;
@@ -397,7 +397,11 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.curvature(net.activation, e[l].d, z[l].d, a[l].d, f1[l].d, len, c[l].d);
         } else {
-          Kernels32.curvature(net.activation, e[l].f, z[l].f, a[l].f, f1[l].f, len, c[l].f);
+          if (net.activation == Activation.TANH) {
+            FloatLoops.curvatureTanh(e[l].f, a[l].f, f1[l].f, len, c[l].f);
+          } else {
+            Kernels32.curvature(net.activation, e[l].f, z[l].f, a[l].f, f1[l].f, len, c[l].f);
+          }
         }
       }
     }
@@ -427,7 +431,7 @@ final class NetworkPoint implements ModelPoint {
       if (f64) {
         Kernels64.colSums(d[l].d, n, s[l], g.d, net.bOff[l], acc);
       } else {
-        Kernels32.colSums(d[l].f, n, s[l], g.f, net.bOff[l], acc);
+        FloatLoops.colSums(d[l].f, n, s[l], g.f, net.bOff[l], acc);
       }
     }
     if (f64) {
@@ -465,7 +469,7 @@ final class NetworkPoint implements ModelPoint {
       if (f64) {
         Kernels64.mul(el.d, f1[l - 1].d, dd[l - 1].d, n * s[l - 1]);
       } else {
-        Kernels32.mul(el.f, f1[l - 1].f, dd[l - 1].f, n * s[l - 1]);
+        FloatLoops.mul(el.f, f1[l - 1].f, dd[l - 1].f, n * s[l - 1]);
       }
     }
     INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
@@ -476,7 +480,7 @@ final class NetworkPoint implements ModelPoint {
       if (f64) {
         Kernels64.colSums(dd[l].d, n, s[l], g.d, net.bOff[l], acc);
       } else {
-        Kernels32.colSums(dd[l].f, n, s[l], g.f, net.bOff[l], acc);
+        FloatLoops.colSums(dd[l].f, n, s[l], g.f, net.bOff[l], acc);
       }
     }
     return out;
@@ -641,7 +645,11 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.rActivate(k.rz[l].d, k.v.d, net.bOff[l], r, n, s[l], f1[l].d, k.ra[l].d);
         } else {
-          Kernels32.rActivate(k.rz[l].f, k.v.f, net.bOff[l], r, n, s[l], f1[l].f, k.ra[l].f);
+          if (r == 1) {
+            FloatLoops.rActivate(k.rz[l].f, k.v.f, net.bOff[l], n, s[l], f1[l].f, k.ra[l].f);
+          } else {
+            Kernels32.rActivate(k.rz[l].f, k.v.f, net.bOff[l], r, n, s[l], f1[l].f, k.ra[l].f);
+          }
         }
       } else {
         if (f64) {
@@ -663,7 +671,7 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.colSums(k.rd[l].d, n, s[l], k.o.d, net.bOff[l], acc);
         } else {
-          Kernels32.colSums(k.rd[l].f, n, s[l], k.o.f, net.bOff[l], acc);
+          FloatLoops.colSums(k.rd[l].f, n, s[l], k.o.f, net.bOff[l], acc);
         }
       } else {
         Gemm.gemm(input(l), k.rdWide[l], k.g1[l].arr, true, false, 1.0, 0.0);
@@ -695,7 +703,12 @@ final class NetworkPoint implements ModelPoint {
         if (f64) {
           Kernels64.rBackward(k.rd[l - 1].d, f1[l - 1].d, c == null ? null : c.d, k.rz[l - 1].d, n, r, s[l - 1]);
         } else {
-          Kernels32.rBackward(k.rd[l - 1].f, f1[l - 1].f, c == null ? null : c.f, k.rz[l - 1].f, n, r, s[l - 1]);
+          if (r == 1) {
+            FloatLoops.rBackward(k.rd[l - 1].f, f1[l - 1].f, c == null ? null : c.f,
+                k.rz[l - 1].f, n * s[l - 1]);
+          } else {
+            Kernels32.rBackward(k.rd[l - 1].f, f1[l - 1].f, c == null ? null : c.f, k.rz[l - 1].f, n, r, s[l - 1]);
+          }
         }
       }
     }

@@ -1,0 +1,137 @@
+package dev.unlearn.core.model;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The element-wise float32 loops of the backward pass and the R-pass that dominate a float32
+ * product, on per-thread float[] chunks (bulk copies in and out) so that the JIT vectorises them:
+ * it does not vectorise loops over buffer views, which is how {@link Kernels32} is written. Same
+ * results as {@link Kernels32} up to float rounding (the arithmetic here is in float where
+ * Kernels32 rounds a double result; products of two floats are exact either way). Single
+ * directions only (r = 1) for the R-pass loops; blocks keep {@link Kernels32}.
+ */
+final class FloatLoops {
+  private static final int CHUNK = 8192;
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+
+  private FloatLoops() {}
+
+  private static float[][] scratch(int width) {
+    float[][] s = SCRATCH.get();
+    if (s[0].length < width) { // rows wider than a chunk: chunks of one row
+      s = new float[][] {new float[width], new float[width], new float[width], new float[width]};
+      SCRATCH.set(s);
+    }
+    return s;
+  }
+
+  /** out = x * y element-wise (len elements). */
+  static void mul(FloatBuffer x, FloatBuffer y, FloatBuffer out, int len) {
+    float[][] s = scratch(1);
+    float[] a = s[0];
+    float[] b = s[1];
+    for (int from = 0; from < len; from += a.length) {
+      int m = Math.min(a.length, len - from);
+      x.get(from, a, 0, m);
+      y.get(from, b, 0, m);
+      for (int q = 0; q < m; q++) {
+        a[q] *= b[q];
+      }
+      out.put(from, a, 0, m);
+    }
+  }
+
+  /** c = e * tanh''(z) = &minus;2 e a f1 (tanh only). */
+  static void curvatureTanh(FloatBuffer e, FloatBuffer a, FloatBuffer f1, int len, FloatBuffer c) {
+    float[][] s = scratch(1);
+    float[] x = s[0];
+    float[] y = s[1];
+    float[] w = s[2];
+    for (int from = 0; from < len; from += x.length) {
+      int m = Math.min(x.length, len - from);
+      e.get(from, x, 0, m);
+      a.get(from, y, 0, m);
+      f1.get(from, w, 0, m);
+      for (int q = 0; q < m; q++) {
+        x[q] = -2.0f * x[q] * y[q] * w[q];
+      }
+      c.put(from, x, 0, m);
+    }
+  }
+
+  /** out[off + c] = sum_i m[i][c], accumulated in double in acc (length &ge; cols); m rows x cols. */
+  static void colSums(FloatBuffer m, int rows, int cols, FloatBuffer out, int off, double[] acc) {
+    java.util.Arrays.fill(acc, 0, cols, 0.0);
+    float[] x = scratch(cols)[0];
+    int per = x.length / cols;
+    for (int i = 0; i < rows; i += per) {
+      int count = Math.min(per, rows - i);
+      m.get(i * cols, x, 0, count * cols);
+      for (int r = 0; r < count; r++) {
+        int base = r * cols;
+        for (int c = 0; c < cols; c++) {
+          acc[c] += x[base + c];
+        }
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      out.put(off + c, (float) acc[c]);
+    }
+  }
+
+  /** R-forward through an activation for one direction: rz += vb; ra = f1 * rz (n x h). */
+  static void rActivate(FloatBuffer rz, FloatBuffer v, int bOff, int n, int h, FloatBuffer f1,
+      FloatBuffer ra) {
+    float[][] s = scratch(h);
+    float[] x = s[0];
+    float[] f = s[1];
+    float[] bias = s[3];
+    v.get(bOff, bias, 0, h);
+    int per = x.length / h;
+    for (int i = 0; i < n; i += per) {
+      int count = Math.min(per, n - i);
+      int from = i * h;
+      int m = count * h;
+      rz.get(from, x, 0, m);
+      f1.get(from, f, 0, m);
+      for (int r = 0; r < count; r++) {
+        int base = r * h;
+        for (int c = 0; c < h; c++) {
+          x[base + c] += bias[c];
+        }
+      }
+      rz.put(from, x, 0, m);
+      for (int q = 0; q < m; q++) {
+        f[q] *= x[q];
+      }
+      ra.put(from, f, 0, m);
+    }
+  }
+
+  /** R-backward through an activation for one direction, in place: rd = rd * f1 + c * rz. */
+  static void rBackward(FloatBuffer rd, FloatBuffer f1, FloatBuffer c, FloatBuffer rz, int len) {
+    float[][] s = scratch(1);
+    float[] d = s[0];
+    float[] f = s[1];
+    float[] w = s[2];
+    float[] z = s[3];
+    for (int from = 0; from < len; from += d.length) {
+      int m = Math.min(d.length, len - from);
+      rd.get(from, d, 0, m);
+      f1.get(from, f, 0, m);
+      if (c == null) {
+        for (int q = 0; q < m; q++) {
+          d[q] *= f[q];
+        }
+      } else {
+        c.get(from, w, 0, m);
+        rz.get(from, z, 0, m);
+        for (int q = 0; q < m; q++) {
+          d[q] = d[q] * f[q] + w[q] * z[q];
+        }
+      }
+      rd.put(from, d, 0, m);
+    }
+  }
+}
