@@ -42,7 +42,7 @@ final class NetworkPoint implements ModelPoint {
   private final INDArray owned; // an off-heap copy of theta, in the model's type
   private final IntBuffer labels; // a read-only view of the data's labels
   private final INDArray x; // features in the model's type (may be a view)
-  private final double[] losses;
+  private double lossSum; // Σ per-example losses, set by every forward pass
   private final double[] acc; // column-sum scratch
   private final BufferPool pool;
 
@@ -102,7 +102,6 @@ final class NetworkPoint implements ModelPoint {
     InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
         bad < 0 ? "" : theta.getDouble(bad));
     this.x = data.features(type);
-    this.losses = new double[n];
     this.acc = new double[Arrays.stream(s).max().getAsInt()];
     enter();
     exit();
@@ -127,6 +126,7 @@ final class NetworkPoint implements ModelPoint {
     final Buf[] e;
     Buf[] curv;
     Workspace ws1;
+    final double[] losses; // the owner's per-example losses, written by its forward pass
     WeakReference<NetworkPoint> owner = new WeakReference<>(null);
     boolean busy;
     boolean fresh; // set by begin(): handed to a new owner, whose forward pass must run
@@ -135,6 +135,7 @@ final class NetworkPoint implements ModelPoint {
     Lease(Network net, int n, DataType type) {
       this.n = n;
       this.type = type;
+      this.losses = new double[n];
       int layers = net.layers;
       int[] s = net.sizes;
       long len = net.numParameters + 2L * n * s[layers] + (long) n * s[layers];
@@ -220,10 +221,15 @@ final class NetworkPoint implements ModelPoint {
     }
     Buf zl = z[numLayers];
     if (f64) {
-      Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, losses, 1.0 / n);
+      Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, lease.losses, 1.0 / n);
     } else {
-      FloatSoftmax.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, losses, 1.0 / n);
+      FloatSoftmax.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, lease.losses, 1.0 / n);
     }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += lease.losses[i];
+    }
+    lossSum = sum;
   }
 
   /** Copies src (any shape with dst's length) into dst, casting if needed. */
@@ -332,10 +338,7 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public double loss() {
-    double sum = 0;
-    for (double v : losses) {
-      sum += v;
-    }
+    double sum = lossSum;
     double sq = 0;
     if (f64) {
       DoubleBuffer t = NioViews.doubles(owned, 0);
@@ -353,7 +356,12 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public INDArray perExampleLosses() {
-    return Nd4j.createFromArray(losses).castTo(type);
+    enter();
+    try {
+      return Nd4j.createFromArray(lease.losses.clone()).castTo(type);
+    } finally {
+      exit();
+    }
   }
 
   private void ensureBackward() {
