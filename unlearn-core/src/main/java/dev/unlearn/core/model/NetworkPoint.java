@@ -212,7 +212,7 @@ final class NetworkPoint implements ModelPoint {
           Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
         } else {
           if (net.activation == Activation.TANH) {
-            FloatTanh.activate(z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+            FloatLoops.activateTanh(z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
           } else {
             Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
           }
@@ -223,7 +223,7 @@ final class NetworkPoint implements ModelPoint {
     if (f64) {
       Kernels64.softmax(zl.d, th.d, net.bOff[numLayers], n, k, labels, sm.d, d[numLayers].d, lease.losses, 1.0 / n);
     } else {
-      FloatSoftmax.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, lease.losses, 1.0 / n);
+      FloatLoops.softmax(zl.f, th.f, net.bOff[numLayers], n, k, labels, sm.f, d[numLayers].f, lease.losses, 1.0 / n);
     }
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -283,7 +283,7 @@ final class NetworkPoint implements ModelPoint {
           Kernels64.activate(net.activation, zl.d, th.d, net.bOff[l], n, s[l], al.d, scratch.d);
         } else {
           if (net.activation == Activation.TANH) {
-            FloatTanh.activate(zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+            FloatLoops.activateTanh(zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
           } else {
             Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
           }

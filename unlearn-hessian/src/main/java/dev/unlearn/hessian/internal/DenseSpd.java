@@ -2,7 +2,10 @@ package dev.unlearn.hessian.internal;
 
 import dev.unlearn.api.InvalidInputException;
 import java.util.Locale;
-import org.bytedeco.javacpp.DoublePointer;
+import dev.unlearn.core.internal.NioViews;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,7 +30,7 @@ public final class DenseSpd {
 
   /** Whether the OpenBLAS path runs (CPU backend with the OpenBLAS preset on the class path). */
   public static boolean isNative() {
-    return Factorizations.Lapacke.AVAILABLE && Nd4j.getEnvironment().isCPU();
+    return NioViews.directBlas();
   }
 
   /** A new p &times; p float64 'c' array for {@link #rankUpdate} and {@link #factor}. */
@@ -49,8 +52,8 @@ public final class DenseSpd {
     check(c, p, p);
     check(a, p, m);
     if (nativePath) {
-      Blas.dsyrk(ROW_MAJOR, LOWER, NO_TRANS, p, m, alpha, pointer(a), m, 1.0,
-          pointer(c), p);
+      Blas.dsyrk(ROW_MAJOR, LOWER, NO_TRANS, p, m, alpha, view(a, 0), m, 1.0,
+          view(c, 1), p);
       java.lang.ref.Reference.reachabilityFence(a); // the pointers do not keep the buffers alive
       java.lang.ref.Reference.reachabilityFence(c);
     } else {
@@ -81,7 +84,7 @@ public final class DenseSpd {
     }
     if (nativePath) {
       // the row-major lower triangle is the column-major upper one
-      int info = Blas.dpotrf(COL_MAJOR, (byte) 'U', p, pointer(into), p);
+      int info = Blas.dpotrf(COL_MAJOR, (byte) 'U', p, view(into, 0), p);
       java.lang.ref.Reference.reachabilityFence(into);
       if (info < 0) {
         throw new IllegalStateException("dpotrf: illegal argument " + -info);
@@ -147,16 +150,15 @@ public final class DenseSpd {
     private double[] plain(double[] b) {
       int p = b.length;
       if (lowerInverse == null) {
-        try (DoublePointer x = new DoublePointer(b)) {
-          int info = Blas.dpotrs(COL_MAJOR, (byte) 'U', p, 1, pointer(factor), p, x, p);
-          java.lang.ref.Reference.reachabilityFence(factor);
-          if (info != 0) {
-            throw new IllegalStateException("dpotrs: illegal argument " + -info);
-          }
-          double[] out = new double[p];
-          x.get(out);
-          return out;
+        DoubleBuffer x = vector(p).put(0, b);
+        int info = Blas.dpotrs(COL_MAJOR, (byte) 'U', p, 1, view(factor, 0), p, x, p);
+        java.lang.ref.Reference.reachabilityFence(factor);
+        if (info != 0) {
+          throw new IllegalStateException("dpotrs: illegal argument " + -info);
         }
+        double[] out = new double[p];
+        x.get(0, out);
+        return out;
       }
       INDArray v = Nd4j.createFromArray(b).reshape(p, 1);
       return lowerInverse.transpose().mmul(lowerInverse.mmul(v)).reshape(p).toDoubleVector();
@@ -166,11 +168,11 @@ public final class DenseSpd {
       int p = z.length;
       double[] out = new double[p];
       if (lowerInverse == null) {
-        try (DoublePointer x = new DoublePointer(z); DoublePointer y = new DoublePointer(p)) {
-          Blas.dsymv(ROW_MAJOR, LOWER, p, 1.0, pointer(s), p, x, 1, 0.0, y, 1);
-          java.lang.ref.Reference.reachabilityFence(s);
-          y.get(out);
-        }
+        DoubleBuffer x = vector(p).put(0, z);
+        DoubleBuffer y = vector(p);
+        Blas.dsymv(ROW_MAJOR, LOWER, p, 1.0, view(s, 0), p, x, 1, 0.0, y, 1);
+        java.lang.ref.Reference.reachabilityFence(s);
+        y.get(0, out);
       } else {
         out = s.mmul(Nd4j.createFromArray(z).reshape(p, 1)).reshape(p).toDoubleVector();
       }
@@ -183,31 +185,37 @@ public final class DenseSpd {
 
   /** The OpenBLAS calls, in their own class so that nothing loads the preset when it is absent. */
   private static final class Blas {
-    static void dsyrk(int order, int uplo, int trans, int n, int k, double alpha, DoublePointer a,
-        int lda, double beta, DoublePointer c, int ldc) {
+    static void dsyrk(int order, int uplo, int trans, int n, int k, double alpha, DoubleBuffer a,
+        int lda, double beta, DoubleBuffer c, int ldc) {
       org.bytedeco.openblas.global.openblas.cblas_dsyrk(order, uplo, trans, n, k, alpha, a, lda,
           beta, c, ldc);
     }
 
-    static int dpotrf(int order, byte uplo, int n, DoublePointer a, int lda) {
+    static int dpotrf(int order, byte uplo, int n, DoubleBuffer a, int lda) {
       return org.bytedeco.openblas.global.openblas.LAPACKE_dpotrf(order, uplo, n, a, lda);
     }
 
-    static int dpotrs(int order, byte uplo, int n, int nrhs, DoublePointer a, int lda,
-        DoublePointer b, int ldb) {
+    static int dpotrs(int order, byte uplo, int n, int nrhs, DoubleBuffer a, int lda,
+        DoubleBuffer b, int ldb) {
       return org.bytedeco.openblas.global.openblas.LAPACKE_dpotrs(order, uplo, n, nrhs, a, lda, b,
           ldb);
     }
 
-    static void dsymv(int order, int uplo, int n, double alpha, DoublePointer a, int lda,
-        DoublePointer x, int incx, double beta, DoublePointer y, int incy) {
+    static void dsymv(int order, int uplo, int n, double alpha, DoubleBuffer a, int lda,
+        DoubleBuffer x, int incx, double beta, DoubleBuffer y, int incy) {
       org.bytedeco.openblas.global.openblas.cblas_dsymv(order, uplo, n, alpha, a, lda, x, incx,
           beta, y, incy);
     }
   }
 
-  private static DoublePointer pointer(INDArray a) {
-    return new DoublePointer(a.data().addressPointer());
+  /** The array's storage for operand {@code operand} of a BLAS call. */
+  private static DoubleBuffer view(INDArray a, int operand) {
+    return NioViews.doublesAt(a, operand);
+  }
+
+  /** A direct vector of p doubles for the LAPACK and BLAS vector arguments. */
+  private static DoubleBuffer vector(int p) {
+    return ByteBuffer.allocateDirect(8 * p).order(ByteOrder.nativeOrder()).asDoubleBuffer();
   }
 
   private static void check(INDArray a, int rows, int cols) {

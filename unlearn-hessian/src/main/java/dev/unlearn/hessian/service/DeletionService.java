@@ -367,7 +367,8 @@ public final class DeletionService {
       gone.set(r);
     }
     // the remaining rows' gradient at θ0: (Σ_R ∇ℓ_i)/n_r + λθ0
-    double[] goneSum = model.at(theta0, train.rows(sorted)).perExampleGradients()
+    Dataset forget = train.rows(sorted);
+    double[] goneSum = model.at(theta0, forget).perExampleGradients()
         .castTo(DataType.DOUBLE).sum(0).toDoubleVector();
     meter.gradient(sorted.length);
     double[] sum = gradientSum.clone();
@@ -382,7 +383,7 @@ public final class DeletionService {
     double residual = solved.relativeResidual();
     INDArray after = theta0.sub(Nd4j.createFromArray(solved.step()));
     Cost cost = meter.stop();
-    Map<String, Double> verification = verify(train.rows(sorted), current, after);
+    Map<String, Double> verification = verify(forget, current, after);
     if (journal != null) {
       journal.append(record(requestId, sorted, left, after, cost, residual, solved.iterations(),
           verification));
