@@ -95,9 +95,27 @@ public interface Model {
     return at(theta, data).gradient();
   }
 
+  /**
+   * Writes &nabla;L(&theta;) on the batch into {@code out} (rank 1, length p) and returns it. The
+   * built-in models reuse one point per thread and data set here, so that a training loop that
+   * calls this with the same batch allocates nothing in steady state; the result is always
+   * computed afresh from &theta; (never a cached answer for an earlier &theta;).
+   */
+  default INDArray gradient(INDArray theta, Dataset data, INDArray out) {
+    return at(theta, data).gradient(out);
+  }
+
   /** &nabla;&sup2;L(&theta;) v for a vector (p) or a block (p &times; k); same shape as v. */
   default INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v) {
     return at(theta, data).hessianVectorProduct(v);
+  }
+
+  /**
+   * Writes &nabla;&sup2;L(&theta;) v into {@code out} (the shape of v) and returns it; allocation-free
+   * in steady state for the built-in models, like {@link #gradient(INDArray, Dataset, INDArray)}.
+   */
+  default INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
+    return at(theta, data).hessianVectorProduct(v, out);
   }
 
   /** The generalised Gauss-Newton product G v (positive semi-definite); same shape as v. */

@@ -29,6 +29,17 @@ public interface ModelPoint {
   INDArray gradient();
 
   /**
+   * Writes &nabla;L(&theta;) into {@code out} (rank 1, length p; cast to its data type) and returns it:
+   * the form for loops that must not allocate.
+   */
+  default INDArray gradient(INDArray out) {
+    InvalidInputException.check(out != null && out.rank() == 1
+        && out.length() == model().numParameters(), "out shape (%s) must be [%d]",
+        out == null ? "null" : java.util.Arrays.toString(out.shape()), model().numParameters());
+    return out.assign(gradient());
+  }
+
+  /**
    * The exact Hessian-vector product &nabla;&sup2;L(&theta;) v (including &lambda; v), for v of shape p
    * (rank 1), p &times; 1 or p &times; k; the result has the shape of v.
    */

@@ -4,9 +4,11 @@ import static dev.unlearn.testkit.Numerics.arr;
 import static dev.unlearn.testkit.Numerics.relErr;
 import static dev.unlearn.testkit.Numerics.vec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.unlearn.api.Capability;
 import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
 import dev.unlearn.api.ModelPoint;
 import java.util.Arrays;
@@ -185,6 +187,52 @@ public abstract class ModelDerivativesContract {
   private double pairing(double[] t, INDArray u) {
     INDArray logits = model.logits(vec(t, DataType.DOUBLE), data.features());
     return logits.mul(u).sumNumber().doubleValue();
+  }
+
+  /**
+   * The allocation-free forms {@code Model.gradient(θ, X, out)}, {@code ModelPoint.gradient(out)}
+   * and {@code Model.hessianVectorProduct(θ, X, v, out)} against central differences, at every
+   * &theta; they are given: built-in models serve them from one reused point per thread, so a
+   * model that answered for the &theta; of an earlier call (the same array, changed in place since)
+   * or for earlier data fails here.
+   */
+  @Test
+  public void outFormsMatchFiniteDifferencesAtEveryThetaTheyAreGiven() {
+    INDArray t = th.dup();
+    INDArray out = Nd4j.create(DataType.DOUBLE, p);
+    double[] other = Numerics.gaussianVector(seed + 5, p, thetaScale());
+    double worst = 0;
+    for (double[] at : new double[][] {theta, other, theta}) {
+      t.assign(vec(at, DataType.DOUBLE)); // the same array, changed in place
+      assertThat(model.gradient(t, data, out)).isSameAs(out);
+      worst = Math.max(worst, relErr(arr(out), Numerics.fdGradient(model, at, data, 1e-5)));
+    }
+    Dataset moreData = newData(seed + 9);
+    assertThat(model.gradient(t, moreData, out)).isSameAs(out);
+    worst = Math.max(worst, relErr(arr(out), Numerics.fdGradient(model, theta, moreData, 1e-5)));
+    INDArray pointOut = Nd4j.create(DataType.DOUBLE, p);
+    assertThat(model.at(th, data).gradient(pointOut)).isSameAs(pointOut);
+    worst = Math.max(worst, relErr(arr(pointOut), Numerics.fdGradient(model, theta, data, 1e-5)));
+    report("gradient(..., out) vs FD(loss) rel err, worst of 5", worst);
+    assertThat(worst).isLessThanOrEqualTo(1e-6);
+    assertThatThrownBy(
+        () -> model.gradient(t, data, Nd4j.create(DataType.DOUBLE, p + 1)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("[" + p + "]");
+    if (!model.capabilities().contains(Capability.HESSIAN_VECTOR_PRODUCT)) {
+      return;
+    }
+    double[] v = randomV(40);
+    INDArray hvOut = Nd4j.create(DataType.DOUBLE, p);
+    double hvWorst = 0;
+    for (double[] at : new double[][] {other, theta}) {
+      t.assign(vec(at, DataType.DOUBLE));
+      assertThat(model.hessianVectorProduct(t, data, vec(v, DataType.DOUBLE), hvOut))
+          .isSameAs(hvOut);
+      hvWorst = Math.max(hvWorst, relErr(arr(hvOut), Numerics.fdHvp(model, at, data, v, 1e-5)));
+    }
+    report("hessianVectorProduct(..., out) vs FD(gradient) rel err, worst of 2", hvWorst);
+    assertThat(hvWorst).isLessThanOrEqualTo(hvpTolerance());
   }
 
   @Test

@@ -63,7 +63,7 @@ class KitCatchesBrokenCodeTest {
   @Test
   void derivativesContractPassesAnExactModel() {
     Events s = run(LogisticContract.class);
-    assertThat(s.started().count()).isEqualTo(9);
+    assertThat(s.started().count()).isEqualTo(10);
     assertThat(s.failed().count()).isZero();
   }
 
@@ -71,6 +71,13 @@ class KitCatchesBrokenCodeTest {
   void derivativesContractFailsAGradientThatIsOffByOnePercent() {
     Events s = run(SkewedGradientContract.class);
     assertThat(s.failed().count()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void derivativesContractFailsAnOutFormThatAnswersForAnEarlierTheta() {
+    Events s = run(StaleOutFormContract.class);
+    assertThat(s.started().count()).isEqualTo(10);
+    assertThat(s.failed().count()).isEqualTo(1);
   }
 
   // ---- the subjects (static nested: neither Surefire nor Jupiter runs them directly) ----
@@ -148,13 +155,39 @@ class KitCatchesBrokenCodeTest {
   static class SkewedGradientContract extends ModelDerivativesContract {
     @Override
     protected Model newModel() {
-      return new Skewed(LogisticRegression.of(5, 3).withL2(0.01));
+      return new Broken(LogisticRegression.of(5, 3).withL2(0.01), false);
     }
   }
 
-  record Skewed(Model inner) implements Model {
+  /** Logistic regression whose gradient(θ, X, out) answers for the first θ it was given. */
+  static class StaleOutFormContract extends ModelDerivativesContract {
+    @Override
+    protected Model newModel() {
+      return new Broken(LogisticRegression.of(5, 3).withL2(0.01), true);
+    }
+  }
+
+  /**
+   * A wrapped model, broken in one way: skewed (every point's gradient scaled by 1.01) or stale
+   * (the out form of the gradient remembers its first answer: a reused point never reloaded).
+   */
+  record Broken(Model inner, boolean stale, INDArray[] first) implements Model {
+    Broken(Model inner, boolean stale) {
+      this(inner, stale, new INDArray[1]);
+    }
+
     public String name() {
-      return "skewed";
+      return stale ? "stale" : "skewed";
+    }
+
+    public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
+      if (!stale) {
+        return at(theta, data).gradient(out);
+      }
+      if (first[0] == null) {
+        first[0] = inner.gradient(theta, data);
+      }
+      return out.assign(first[0]);
     }
 
     public int numParameters() {
@@ -178,11 +211,11 @@ class KitCatchesBrokenCodeTest {
     }
 
     public Model withDataType(DataType type) {
-      return new Skewed(inner.withDataType(type));
+      return new Broken(inner.withDataType(type), stale);
     }
 
     public Model withL2(double l2) {
-      return new Skewed(inner.withL2(l2));
+      return new Broken(inner.withL2(l2), stale);
     }
 
     public INDArray initialParameters(long seed) {
@@ -191,6 +224,9 @@ class KitCatchesBrokenCodeTest {
 
     public ModelPoint at(INDArray theta, Dataset data) {
       ModelPoint p = inner.at(theta, data);
+      if (stale) {
+        return p;
+      }
       return (ModelPoint) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
           new Class<?>[] {ModelPoint.class}, (proxy, method, args) -> {
             if (method.getName().equals("model")) {

@@ -49,6 +49,7 @@ public class ModelBenchmark {
   INDArray theta;
   INDArray v;
   INDArray out;
+  INDArray gradOut;
   ModelPoint cached;
 
   @Setup(Level.Trial)
@@ -58,6 +59,7 @@ public class ModelBenchmark {
     theta = model.initialParameters(0);
     v = Problem.unitVector(model.numParameters(), model.dataType(), 1);
     out = Nd4j.createUninitialized(model.dataType(), new long[] {model.numParameters()}, 'c');
+    gradOut = Nd4j.createUninitialized(model.dataType(), new long[] {model.numParameters()}, 'c');
     cached = model.at(theta, data);
     cached.gradient();
     cached.hessianVectorProduct(v, out);
@@ -83,6 +85,22 @@ public class ModelBenchmark {
   @Benchmark
   public INDArray gradientConvenience() {
     return model.gradient(theta, data);
+  }
+
+  /**
+   * Forward + backward at a fresh &theta; into a preallocated output: {@code Model.gradient(θ, X,
+   * out)}, which reloads one reused point per thread (&theta; copied and the passes rerun on every
+   * call), the allocation-free form of {@link #gradient}.
+   */
+  @Benchmark
+  public INDArray gradientInto() {
+    return model.gradient(theta, data, gradOut);
+  }
+
+  /** The exact HVP at a fresh &theta; into a preallocated output ({@code Model.hessianVectorProduct(θ, X, v, out)}). */
+  @Benchmark
+  public INDArray hvpInto() {
+    return model.hessianVectorProduct(theta, data, v, out);
   }
 
   /** Exact HVP at a fresh point: forward, backward and the R-passes. */

@@ -21,12 +21,12 @@ final class Kernels64 {
   }
 
   /**
-   * z += bias (row-wise); a = f(z); f1 = f'(z). z, a, f1 are n x h. One loop per activation (a
-   * switch inside the element loop costs more than the float32 tanh itself).
+   * z += bias (row-wise); a = f(z); f1 = f'(z). z, a, f1 are n x h; bias is scratch of length
+   * &ge; h (the bias copied out of theta, so that the loop reads an array). One loop per
+   * activation (a switch inside the element loop costs more than the float32 tanh itself).
    */
   static void activate(Activation act, DoubleBuffer z, DoubleBuffer theta, int bOff, int n, int h,
-      DoubleBuffer a, DoubleBuffer f1) {
-    double[] bias = new double[h];
+      DoubleBuffer a, DoubleBuffer f1, double[] bias) {
     for (int c = 0; c < h; c++) {
       bias[c] = theta.get(bOff + c);
     }

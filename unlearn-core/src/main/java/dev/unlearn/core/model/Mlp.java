@@ -122,6 +122,28 @@ public final class Mlp implements Model, java.io.Serializable {
     return new NetworkPoint(this, net, theta, data, l2);
   }
 
+  /** One reused point per thread and data set: allocation-free in steady state. */
+  @Override
+  public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
+    return net.scratchPoint(this, theta, data, l2).gradient(out);
+  }
+
+  @Override
+  public INDArray gradient(INDArray theta, Dataset data) {
+    return net.scratchPoint(this, theta, data, l2).gradient();
+  }
+
+  /** One reused point per thread and data set: allocation-free in steady state. */
+  @Override
+  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
+    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v, out);
+  }
+
+  @Override
+  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v) {
+    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v);
+  }
+
   @Override
   public INDArray logits(INDArray theta, INDArray features) {
     return NetworkPoint.logits(net, theta, features, type);

@@ -2,7 +2,10 @@ package dev.unlearn.core.model;
 
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,6 +25,8 @@ final class Network {
   final int numParameters;
   /** The off-heap buffers of this network's points, handed from point to point. */
   final BufferPool pool = new BufferPool();
+  /** Per thread, the point the Model convenience methods reuse; softly held, so memory can take it. */
+  private final ThreadLocal<SoftReference<NetworkPoint>> scratch = new ThreadLocal<>();
 
   Network(int[] sizes, Activation activation) {
     this.sizes = sizes.clone();
@@ -39,6 +44,23 @@ final class Network {
           "number of parameters (%d) must be <= %d", off, Integer.MAX_VALUE);
     }
     this.numParameters = (int) off;
+  }
+
+  /**
+   * The calling thread's reusable point of the model on {@code data} (the same instance as last
+   * time), reloaded with theta; a new one when the data or the model differ. No allocation in
+   * steady state.
+   */
+  NetworkPoint scratchPoint(Model model, INDArray theta, Dataset data, double l2) {
+    SoftReference<NetworkPoint> ref = scratch.get();
+    NetworkPoint point = ref == null ? null : ref.get();
+    if (point != null && point.data() == data && point.model() == model) {
+      point.reload(theta);
+      return point;
+    }
+    point = new NetworkPoint(model, this, theta, data, l2);
+    scratch.set(new SoftReference<>(point));
+    return point;
   }
 
   static void checkSizes(int[] sizes, int minLayers) {
@@ -79,11 +101,18 @@ final class Network {
   }
 
   void checkTheta(INDArray theta, DataType type) {
-    InvalidInputException.check(theta != null, "theta (null) must be an array");
-    InvalidInputException.check(theta.rank() == 1 && theta.length() == numParameters,
-        "theta shape (%s) must be [%d]", Arrays.toString(theta.shape()), numParameters);
-    InvalidInputException.check(theta.dataType() == type,
-        "theta data type (%s) must be %s", theta.dataType(), type);
+    // the messages only on failure: this runs for every call of the Model convenience methods
+    if (theta == null) {
+      throw new InvalidInputException("theta (null) must be an array");
+    }
+    if (theta.rank() != 1 || theta.length() != numParameters) {
+      throw new InvalidInputException(String.format(Locale.ROOT, "theta shape (%s) must be [%d]",
+          Arrays.toString(theta.shape()), numParameters));
+    }
+    if (theta.dataType() != type) {
+      throw new InvalidInputException(String.format(Locale.ROOT,
+          "theta data type (%s) must be %s", theta.dataType(), type));
+    }
   }
 
   void checkData(Dataset data) {

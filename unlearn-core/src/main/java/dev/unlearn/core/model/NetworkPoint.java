@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,7 +31,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class NetworkPoint implements ModelPoint {
   private final Model model;
   private final Network net;
-  private final INDArray theta;
+  private INDArray theta; // replaced only by reload (a per-thread point of the Model convenience methods)
   private final Dataset data;
   private final DataType type;
   private final boolean f64;
@@ -45,11 +46,13 @@ final class NetworkPoint implements ModelPoint {
   private double lossSum; // Σ per-example losses, set by every forward pass
   private final double[] acc; // column-sum scratch
   private final BufferPool pool;
+  private final Supplier<Lease> leaseFactory;
 
   /** The buffers this point computed into last; valid while {@code lease.owner} is this point. */
   Lease lease;
   private boolean backwardDone;
   private boolean curvatureDone;
+  private boolean stale; // theta was reloaded: the lease's forward pass is out of date
   private Workspace ws; // blocks r > 1 (r = 1 uses the lease's)
 
   // The current lease's buffers, set by enter(); see Lease.
@@ -77,6 +80,17 @@ final class NetworkPoint implements ModelPoint {
     this.s = net.sizes;
     this.pool = net.pool;
     this.owned = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
+    load(theta);
+    this.labels = data.labelView();
+    this.x = data.features(type);
+    this.acc = new double[Arrays.stream(s).max().getAsInt()];
+    this.leaseFactory = () -> new Lease(net, n, type);
+    enter();
+    exit();
+  }
+
+  /** Copies theta into the owned buffer, checking that every entry is finite. */
+  private void load(INDArray theta) {
     if (isPlain(theta, type)) {
       if (f64) {
         NioViews.doubles(owned, 0).put(0, NioViews.doubles(theta, 1), 0, net.numParameters);
@@ -86,7 +100,6 @@ final class NetworkPoint implements ModelPoint {
     } else {
       owned.assign(theta.castTo(type).reshape('c', new long[] {net.numParameters}));
     }
-    this.labels = data.labelView();
     int bad = -1;
     if (f64) {
       DoubleBuffer t = NioViews.doubles(owned, 0);
@@ -99,12 +112,22 @@ final class NetworkPoint implements ModelPoint {
         bad = Float.isFinite(t.get(q)) ? -1 : q;
       }
     }
-    InvalidInputException.check(bad < 0, "theta[%d] (%s) must be finite", bad,
-        bad < 0 ? "" : theta.getDouble(bad));
-    this.x = data.features(type);
-    this.acc = new double[Arrays.stream(s).max().getAsInt()];
-    enter();
-    exit();
+    if (bad >= 0) { // the message only on failure: the convenience methods reload for every call
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "theta[%d] (%s) must be finite", bad, theta.getDouble(bad)));
+    }
+  }
+
+  /**
+   * Makes this point the point of {@code theta} on the same data, reusing its buffers (the {@link
+   * Network#scratchPoint per-thread point} of the Model convenience methods): no allocation in
+   * steady state. The next use recomputes the forward pass.
+   */
+  void reload(INDArray theta) {
+    net.checkTheta(theta, type);
+    this.theta = theta;
+    stale = true; // set first: a failed load leaves the point to be reloaded, never used as it was
+    load(theta);
   }
 
   /**
@@ -126,6 +149,8 @@ final class NetworkPoint implements ModelPoint {
     final Buf[] e;
     Buf[] curv;
     Workspace ws1;
+    Buf grad; // the gradient, on first use
+    INDArray[] gradW; // its weight blocks
     final double[] losses; // the owner's per-example losses, written by its forward pass
     WeakReference<NetworkPoint> owner = new WeakReference<>(null);
     boolean busy;
@@ -170,8 +195,8 @@ final class NetworkPoint implements ModelPoint {
    * none, or lost it to another point) and marks them in use until {@link #exit}.
    */
   private void enter() {
-    Lease l = pool.begin(this, n, type, () -> new Lease(net, n, type));
-    boolean fresh = l.fresh;
+    Lease l = pool.begin(this, n, type, leaseFactory);
+    boolean fresh = l.fresh || stale;
     lease = l;
     th = l.th;
     w = l.w;
@@ -184,6 +209,7 @@ final class NetworkPoint implements ModelPoint {
     if (fresh) {
       try {
         forward();
+        stale = false;
       } catch (RuntimeException ex) {
         pool.end(l);
         throw ex;
@@ -209,12 +235,12 @@ final class NetworkPoint implements ModelPoint {
       Gemm.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
       if (l < numLayers) {
         if (f64) {
-          Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d);
+          Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d, acc);
         } else {
           if (net.activation == Activation.TANH) {
             FloatLoops.activateTanh(z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
           } else {
-            Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
+            Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f, acc);
           }
         }
       }
@@ -280,12 +306,14 @@ final class NetworkPoint implements ModelPoint {
         Buf al = Buf.create(type, n, s[l]);
         Buf scratch = Buf.create(type, n, s[l]);
         if (f64) {
-          Kernels64.activate(net.activation, zl.d, th.d, net.bOff[l], n, s[l], al.d, scratch.d);
+          Kernels64.activate(net.activation, zl.d, th.d, net.bOff[l], n, s[l], al.d, scratch.d,
+              new double[s[l]]);
         } else {
           if (net.activation == Activation.TANH) {
             FloatLoops.activateTanh(zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
           } else {
-            Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f);
+            Kernels32.activate(net.activation, zl.f, th.f, net.bOff[l], n, s[l], al.f, scratch.f,
+                new double[s[l]]);
           }
         }
         in = al.arr;
@@ -422,20 +450,37 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public INDArray gradient() {
+    return gradient(Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c'));
+  }
+
+  @Override
+  public INDArray gradient(INDArray out) {
+    if (out == null || out.rank() != 1 || out.length() != net.numParameters) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT, // only on failure
+          "out shape (%s) must be [%d]", out == null ? "null" : Arrays.toString(out.shape()),
+          net.numParameters));
+    }
     enter();
     try {
-      return computeGradient();
+      return copyOut(computeGradient(), out);
     } finally {
       exit();
     }
   }
 
-  private INDArray computeGradient() {
+  /** The gradient into the lease's buffer (made on first use). */
+  private Buf computeGradient() {
     ensureBackward();
-    INDArray out = Nd4j.createUninitialized(type, new long[] {net.numParameters}, 'c');
-    Buf g = Buf.at(out.data(), 0, 1, net.numParameters);
+    if (lease.grad == null) {
+      lease.grad = Buf.create(type, 1, net.numParameters);
+      lease.gradW = new INDArray[numLayers + 1];
+      for (int l = 1; l <= numLayers; l++) {
+        lease.gradW[l] = lease.grad.view(net.wOff[l], s[l - 1], s[l]).arr;
+      }
+    }
+    Buf g = lease.grad;
     for (int l = 1; l <= numLayers; l++) {
-      Gemm.gemm(input(l), d[l].arr, g.view(net.wOff[l], s[l - 1], s[l]).arr, true, false, 1.0, 0.0);
+      Gemm.gemm(input(l), d[l].arr, lease.gradW[l], true, false, 1.0, 0.0);
       if (f64) {
         Kernels64.colSums(d[l].d, n, s[l], g.d, net.bOff[l], acc);
       } else {
@@ -447,7 +492,7 @@ final class NetworkPoint implements ModelPoint {
     } else {
       Kernels32.addScaled(g.f, th.f, l2, g.length);
     }
-    return out;
+    return g;
   }
 
   @Override

@@ -63,7 +63,7 @@ class FloatMathTest {
     INDArray ak = Nd4j.create(DataType.FLOAT, n, h);
     INDArray fk = Nd4j.create(DataType.FLOAT, n, h);
     Kernels32.activate(Activation.TANH, zk.data().asNioFloat(), theta.data().asNioFloat(), 10, n,
-        h, ak.data().asNioFloat(), fk.data().asNioFloat());
+        h, ak.data().asNioFloat(), fk.data().asNioFloat(), new double[h]);
     INDArray a = Nd4j.create(DataType.FLOAT, n, h);
     INDArray f1 = Nd4j.create(DataType.FLOAT, n, h);
     FloatBuffer zb = z.data().asNioFloat();

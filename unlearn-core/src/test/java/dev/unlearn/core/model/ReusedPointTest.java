@@ -1,0 +1,121 @@
+package dev.unlearn.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.InvalidInputException;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.ModelPoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The Model convenience methods of the built-in networks reuse one point per thread and data set
+ * (allocation-free in steady state). Whatever happens between calls (a non-finite &theta; refused,
+ * other points taking every pooled buffer, another thread at another &theta;), each call answers
+ * exactly what a new point at its &theta; answers; the new point's own answers are checked against
+ * finite differences by the derivative contracts.
+ */
+class ReusedPointTest {
+  private static final int[] LABELS = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1};
+
+  private static Dataset data(long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    double[][] x = new double[LABELS.length][4];
+    for (double[] row : x) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = r.nextDouble(-1, 1);
+      }
+    }
+    return Dataset.of(Nd4j.createFromArray(x), LABELS, 3);
+  }
+
+  private static INDArray gradient(Model m, INDArray theta, Dataset d) {
+    return m.gradient(theta, d, Nd4j.create(m.dataType(), m.numParameters()));
+  }
+
+  @Test
+  void aRefusedThetaNamesItsEntryAndTheNextCallIsRight() {
+    for (Model m : new Model[] {Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2),
+        LogisticRegression.of(4, 3).withDataType(DataType.FLOAT)}) {
+      Dataset d = data(1);
+      INDArray theta = m.initialParameters(1);
+      gradient(m, theta, d);
+      INDArray bad = theta.dup();
+      bad.putScalar(7, Double.NaN);
+      assertThatThrownBy(() -> gradient(m, bad, d)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("theta[7] (NaN) must be finite");
+      INDArray wrongType = theta.castTo(m.dataType() == DataType.DOUBLE ? DataType.FLOAT
+          : DataType.DOUBLE);
+      assertThatThrownBy(() -> gradient(m, wrongType, d)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("theta data type");
+      INDArray other = m.initialParameters(2);
+      assertThat(gradient(m, other, d)).as(m.name()).isEqualTo(m.at(other, d).gradient());
+      INDArray v = m.initialParameters(9);
+      assertThat(m.hessianVectorProduct(other, d, v, Nd4j.create(m.dataType(), m.numParameters())))
+          .isEqualTo(m.at(other, d).hessianVectorProduct(v));
+    }
+  }
+
+  @Test
+  void pointsThatTakeEveryPooledBufferInBetweenChangeNothing() {
+    Model m = Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2);
+    Dataset d = data(2);
+    INDArray theta = m.initialParameters(3);
+    INDArray expected = m.at(theta, d).gradient();
+    for (int round = 0; round < 3; round++) {
+      assertThat(gradient(m, theta, d)).isEqualTo(expected);
+      List<ModelPoint> others = new ArrayList<>();
+      for (int i = 0; i < BufferPool.TOTAL + 2; i++) { // more points than the pool holds
+        ModelPoint at = m.at(m.initialParameters(10 + i), d);
+        at.gradient();
+        others.add(at);
+      }
+      assertThat(gradient(m, theta, d)).isEqualTo(expected);
+      assertThat(others.get(0).gradient()).isEqualTo(m.at(m.initialParameters(10), d).gradient());
+    }
+  }
+
+  @Test
+  void threadsAtDifferentThetasGetTheirOwnAnswers() throws Exception {
+    Model m = Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2);
+    Dataset d = data(3);
+    int threads = 4;
+    INDArray[] thetas = new INDArray[threads];
+    INDArray[] expected = new INDArray[threads];
+    for (int t = 0; t < threads; t++) {
+      thetas[t] = m.initialParameters(20 + t);
+      expected[t] = m.at(thetas[t], d).gradient();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> wrong = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int me = t;
+        wrong.add(pool.submit(() -> {
+          int bad = 0;
+          INDArray out = Nd4j.create(DataType.DOUBLE, m.numParameters());
+          for (int i = 0; i < 200; i++) {
+            int which = (me + i) % threads; // every thread visits every theta
+            bad += m.gradient(thetas[which], d, out).equals(expected[which]) ? 0 : 1;
+          }
+          return bad;
+        }));
+      }
+      for (Future<Integer> f : wrong) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
