@@ -67,28 +67,52 @@ final class FloatLoops {
    */
   static void softmax(FloatBuffer z, FloatBuffer theta, int bOff, int n, int k, IntBuffer labels,
       FloatBuffer s, FloatBuffer d, double[] losses, double invN) {
-    for (int i = 0; i < n; i++) {
-      int row = i * k;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        float x = z.get(row + c) + theta.get(bOff + c);
-        z.put(row + c, x);
-        max = Math.max(max, x);
+    float[][] sc = scratch(k);
+    float[] x = sc[0]; // logits
+    float[] e = sc[1]; // shifted logits, then their exponentials, then the probabilities
+    float[] g = sc[2]; // the logit gradients
+    float[] bias = sc[3];
+    theta.get(bOff, bias, 0, k);
+    int rowsPer = x.length / k;
+    for (int row = 0; row < n; row += rowsPer) {
+      int rows = Math.min(rowsPer, n - row);
+      int count = rows * k;
+      int start = row * k;
+      z.get(start, x, 0, count);
+      for (int r = 0; r < rows; r++) {
+        int base = r * k;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+          float v = x[base + c] + bias[c];
+          x[base + c] = v;
+          max = Math.max(max, v);
+        }
+        for (int c = 0; c < k; c++) {
+          e[base + c] = x[base + c] - max;
+        }
+        losses[row + r] = (double) max - x[base + labels.get(row + r)]; // + log(sum) below
       }
-      double sum = 0;
-      for (int c = 0; c < k; c++) {
-        float ex = FloatMath.exp(z.get(row + c) - max);
-        s.put(row + c, ex);
-        sum += ex;
+      z.put(start, x, 0, count);
+      FloatMath.exp(e, g, count); // g is free until the gradients below
+      for (int r = 0; r < rows; r++) {
+        int base = r * k;
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+          sum += e[base + c];
+        }
+        losses[row + r] += Math.log(sum);
+        double inv = 1.0 / sum; // p and its gradient rounded once from double, like Kernels32
+        int y = base + labels.get(row + r);
+        double py = e[y] * inv;
+        for (int c = base; c < base + k; c++) { // no branch on the label inside
+          double p = e[c] * inv;
+          e[c] = (float) p;
+          g[c] = (float) (p * invN);
+        }
+        g[y] = (float) ((py - 1.0) * invN);
       }
-      int y = labels.get(i);
-      losses[i] = max + Math.log(sum) - z.get(row + y);
-      double inv = 1.0 / sum;
-      for (int c = 0; c < k; c++) {
-        double sc = s.get(row + c) * inv;
-        s.put(row + c, (float) sc);
-        d.put(row + c, (float) ((sc - (c == y ? 1.0 : 0.0)) * invN));
-      }
+      s.put(start, e, 0, count);
+      d.put(start, g, 0, count);
     }
   }
 
@@ -126,18 +150,37 @@ final class FloatLoops {
     }
   }
 
-  /** out[off + c] = sum_i m[i][c], accumulated in double in acc (length &ge; cols); m rows x cols. */
+  /** Rows summed in float before each addition to the double accumulator. */
+  static final int COL_SUM_BLOCK = 8;
+
+  /**
+   * out[off + c] = sum_i m[i][c] (m rows &times; cols), in float over blocks of {@value
+   * #COL_SUM_BLOCK} rows (a loop over the columns that the JIT vectorises) and in double across the
+   * blocks, in acc (length &ge; cols): within a few float roundings of each block's sum of |m|.
+   */
   static void colSums(FloatBuffer m, int rows, int cols, FloatBuffer out, int off, double[] acc) {
     java.util.Arrays.fill(acc, 0, cols, 0.0);
-    float[] x = scratch(cols)[0];
+    float[][] s = scratch(cols);
+    float[] x = s[0];
+    float[] part = s[1];
+    float[] row = s[2];
     int per = x.length / cols;
     for (int i = 0; i < rows; i += per) {
       int count = Math.min(per, rows - i);
       m.get(i * cols, x, 0, count * cols);
-      for (int r = 0; r < count; r++) {
-        int base = r * cols;
+      for (int r0 = 0; r0 < count; r0 += COL_SUM_BLOCK) {
+        int r1 = Math.min(count, r0 + COL_SUM_BLOCK);
+        System.arraycopy(x, r0 * cols, part, 0, cols);
+        for (int r = r0 + 1; r < r1; r++) {
+          // the row copied to index 0 first: the JIT vectorises part[c] += row[c] (same index in
+          // both arrays) but not part[c] += x[base + c]
+          System.arraycopy(x, r * cols, row, 0, cols);
+          for (int c = 0; c < cols; c++) {
+            part[c] += row[c];
+          }
+        }
         for (int c = 0; c < cols; c++) {
-          acc[c] += x[base + c];
+          acc[c] += part[c];
         }
       }
     }

@@ -70,4 +70,25 @@ final class FloatMath {
     int k = Float.floatToRawIntBits(r) - MAGIC_BITS;
     return p * Float.intBitsToFloat((k + 127) << 23);
   }
+
+  /**
+   * x[i] = e<sup>x[i]</sup> for i &lt; n, in place, exactly {@link #exp(float)} element by element;
+   * q is scratch of length &ge; n. Two passes, so that the JIT vectorises both (measured 8 against
+   * 41 &micro;s for 14 370 elements in one pass): the float arithmetic, then the exponent bits (a loop
+   * that mixes the two is left scalar).
+   */
+  static void exp(float[] x, float[] q, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = Math.max(x[i], -87.0f);
+      float r = v * 1.44269504f + MAGIC;
+      float kf = r - MAGIC;
+      float f = v - kf * 0.693145752f - kf * 1.42860677e-6f;
+      x[i] = 1.0f + f * (1.0f + f * (0.5f + f * (0.166666672f + f * (0.0416666679f
+          + f * (0.00833333377f + f * 0.00138888892f)))));
+      q[i] = r;
+    }
+    for (int i = 0; i < n; i++) {
+      x[i] *= Float.intBitsToFloat((Float.floatToRawIntBits(q[i]) - MAGIC_BITS + 127) << 23);
+    }
+  }
 }

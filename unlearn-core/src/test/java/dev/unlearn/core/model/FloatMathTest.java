@@ -87,11 +87,25 @@ class FloatMathTest {
   @Test
   void theFloatExpIsWithinThreeUlpOnTheSoftmaxRange() {
     double worst = 0;
+    float[] xs = new float[4_000_004];
     for (int i = 0; i <= 4_000_000; i++) {
       float x = -87f * i / 4_000_000f;
+      xs[i] = x;
       double exact = Math.exp(x);
       double ulps = Math.abs(FloatMath.exp(x) - exact) / Math.ulp((float) exact);
       worst = Math.max(worst, ulps);
+    }
+    xs[4_000_001] = Float.NEGATIVE_INFINITY;
+    xs[4_000_002] = Float.NaN;
+    xs[4_000_003] = -200f;
+    // the vectorised array form is the scalar one, bit for bit
+    float[] ys = xs.clone();
+    FloatMath.exp(ys, new float[ys.length], ys.length);
+    for (int i = 0; i < xs.length; i++) {
+      if (Float.floatToIntBits(ys[i]) != Float.floatToIntBits(FloatMath.exp(xs[i]))) {
+        throw new AssertionError("exp array form at x = " + xs[i] + ": " + ys[i] + " != "
+            + FloatMath.exp(xs[i]));
+      }
     }
     System.out.printf("float exp worst error: %.2f ulp%n", worst);
     assertThat(worst).isLessThanOrEqualTo(3);
@@ -102,8 +116,18 @@ class FloatMathTest {
 
   @Test
   void theFloat32HeadMatchesTheDoubleKernelToFloatPrecision() {
-    int n = 50;
-    int k = 7;
+    headMatches(50, 7); // one chunk
+    headMatches(1500, 7); // rows across chunks of the per-thread scratch
+    headMatches(3, 9000); // a row wider than a chunk
+  }
+
+  /**
+   * Each probability p within 6.5 ulp of the double one (its exp's 3 ulp, up to 3 ulp of the
+   * row's sum, half for the rounding to float) plus the float rounding of the biased logits and
+   * of the shifted one z &minus; max, at most (2 max|z| &minus; ln p + ln k) 2<sup>&minus;24</sup>
+   * relative; each logit gradient within that over n plus its own rounding.
+   */
+  private static void headMatches(int n, int k) {
     SplittableRandom rng = new SplittableRandom(8);
     INDArray z = Nd4j.create(DataType.FLOAT, n, k);
     INDArray theta = Nd4j.create(DataType.FLOAT, 3 + k);
@@ -131,11 +155,48 @@ class FloatMathTest {
         sd.data().asNioDouble(), dd.data().asNioDouble(), lossesD, 1.0 / n);
     for (int i = 0; i < n; i++) {
       assertThat(losses[i]).isCloseTo(lossesD[i], org.assertj.core.data.Offset.offset(1e-5));
+      double maxAbs = zd.getRow(i).amaxNumber().doubleValue();
       for (int c = 0; c < k; c++) {
+        double p = sd.getDouble(i, c);
+        double ulps = 6.5 * Math.ulp((float) p)
+            + p * (2 * maxAbs + Math.log(k) - Math.log(p)) * 0x1p-24;
         assertThat((double) s.getFloat(i, c)).isCloseTo(sd.getDouble(i, c),
-            org.assertj.core.data.Offset.offset(2e-7));
+            org.assertj.core.data.Offset.offset(ulps));
         assertThat((double) d.getFloat(i, c)).isCloseTo(dd.getDouble(i, c),
-            org.assertj.core.data.Offset.offset(2e-7 / n));
+            org.assertj.core.data.Offset.offset(ulps / n + Math.ulp((float) dd.getDouble(i, c))));
+      }
+    }
+  }
+
+  /**
+   * Column sums in float blocks then double: within (block &minus; 1) float roundings of the sum of
+   * |m| over the column, plus the final rounding, of the exact (double) sums; shapes that span
+   * scratch chunks, a ragged last block and a row wider than a chunk.
+   */
+  @Test
+  void columnSumsAreWithinTheirBlockRoundingOfTheExactSums() {
+    int[][] shapes = {{1437, 128}, {1437, 10}, {13, 9000}, {1, 5}, {9, 3}};
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int[] shape : shapes) {
+      int rows = shape[0];
+      int cols = shape[1];
+      INDArray m = Nd4j.create(DataType.FLOAT, rows, cols);
+      for (int i = 0; i < rows * cols; i++) {
+        m.data().put(i, (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian())));
+      }
+      INDArray out = Nd4j.create(DataType.FLOAT, 2 + cols);
+      FloatLoops.colSums(m.data().asNioFloat(), rows, cols, out.data().asNioFloat(), 2,
+          new double[cols]);
+      for (int c = 0; c < cols; c++) {
+        double exact = 0;
+        double abs = 0;
+        for (int i = 0; i < rows; i++) {
+          exact += m.getFloat(i, c);
+          abs += Math.abs(m.getFloat(i, c));
+        }
+        double bound = (FloatLoops.COL_SUM_BLOCK - 1) * 0x1p-24 * abs + Math.ulp((float) exact);
+        assertThat((double) out.getFloat(2 + c)).as("%d x %d column %d", rows, cols, c)
+            .isCloseTo(exact, org.assertj.core.data.Offset.offset(bound));
       }
     }
   }
