@@ -1,0 +1,192 @@
+package dev.unlearn.benchmarks.study;
+
+import dev.unlearn.api.Dataset;
+import dev.unlearn.api.Model;
+import dev.unlearn.api.ModelPoint;
+import dev.unlearn.api.TrainingRecipe;
+import dev.unlearn.benchmarks.jmh.Problem;
+import dev.unlearn.core.train.Trainer;
+import dev.unlearn.hessian.estimate.Nystrom;
+import dev.unlearn.hessian.estimate.NystromApproximation;
+import dev.unlearn.hessian.operator.CurvatureOperator;
+import dev.unlearn.hessian.operator.Operators;
+import dev.unlearn.hessian.solve.NystromPreconditioner;
+import dev.unlearn.hessian.solve.Preconditioner;
+import dev.unlearn.hessian.solve.SolverResult;
+import dev.unlearn.hessian.solve.Solvers;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What else could precondition the trained digits MLP's damped Gauss-Newton system (G + &mu;I) x =
+ * b to a relative residual of 1e-6 (the {@code SolveBenchmark} problem: Adam for 30 epochs, L2
+ * 1e-3 in training and none in G, b the gradient), counted in matvecs with the sketch included:
+ * plain CG; Nyström-PCG at fixed ranks; Jacobi PCG with three diagonals (G's exact diagonal, a
+ * one-sample Monte-Carlo Fisher diagonal, the empirical Fisher diagonal); Nyström-PCG on the
+ * Jacobi-scaled system; and Nyström sketches of the Gauss-Newton matrix of a random subset of m
+ * rows, whose products cost m/n of a full one (counted so). Prints one line per variant with its
+ * matvecs, its ratio to CG and its wall time.
+ *
+ * <pre>
+ * java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8g -Dorg.bytedeco.javacpp.maxphysicalbytes=14g \
+ *   -cp unlearn-benchmarks/target/benchmarks.jar dev.unlearn.benchmarks.study.PreconditionerStudy \
+ *   [--mu 1e-4]
+ * </pre>
+ */
+public final class PreconditionerStudy {
+  private static final double TOL = 1e-6;
+  private static final int MAX = 20_000;
+  private static final long SEED = 3;
+
+  private PreconditionerStudy() {}
+
+  public static void main(String[] args) {
+    double mu = 1e-4;
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--mu")) {
+        mu = Double.parseDouble(args[i + 1]);
+      } else {
+        throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --mu)");
+      }
+    }
+    Problem problem = Problem.DIGITS_MLP;
+    Dataset data = problem.data();
+    INDArray theta = Trainer.train(problem.model("float64").withL2(Problem.L2), data,
+        TrainingRecipe.adam(30, 64, 1e-3, 0)).parameters();
+    Model model = problem.model("float64").withL2(0.0);
+    ModelPoint at = model.at(theta, data);
+    CurvatureOperator g = Operators.gaussNewton(at);
+    CurvatureOperator a = Operators.damped(g, mu);
+    INDArray b = at.gradient();
+    int p = g.dimension();
+    int n = data.size();
+    long t0 = System.nanoTime();
+    SolverResult cg = Solvers.cg(a, b, TOL, MAX);
+    double cgMatvecs = cg.matvecs();
+    line("cg", cgMatvecs, cgMatvecs, t0);
+    for (int rank : new int[] {32, 64, 128, 256}) {
+      long t = System.nanoTime();
+      SolverResult r = Solvers.nystromPcg(g, mu, b, rank, TOL, MAX, SEED);
+      line("nystrom rank " + rank, r.matvecs(), cgMatvecs, t);
+    }
+
+    // Jacobi: G's exact diagonal (p unit products, not counted: an oracle), a one-sample
+    // Monte-Carlo Fisher diagonal (labels drawn from the model) and the empirical Fisher's
+    INDArray exact = Nd4j.create(DataType.DOUBLE, p, 1);
+    for (int c0 = 0; c0 < p; c0 += 256) {
+      int c1 = Math.min(p, c0 + 256);
+      INDArray e = Nd4j.create(DataType.DOUBLE, new long[] {p, c1 - c0}, 'f');
+      for (int j = c0; j < c1; j++) {
+        e.putScalar(j, j - c0, 1.0);
+      }
+      INDArray cols = g.apply(e);
+      for (int j = c0; j < c1; j++) {
+        exact.putScalar(j, 0, cols.getDouble(j, j - c0));
+      }
+    }
+    INDArray probs = at.probabilities();
+    SplittableRandom rng = new SplittableRandom(7);
+    int[] sampled = new int[n];
+    for (int i = 0; i < n; i++) {
+      double u = rng.nextDouble();
+      double cum = 0;
+      int k = 0;
+      while (k < model.numClasses() - 1 && (cum += probs.getDouble(i, k)) <= u) {
+        k++;
+      }
+      sampled[i] = k;
+    }
+    INDArray[] diagonals = {exact,
+        squaredMean(model.at(theta, Dataset.of(data.features(), sampled, model.numClasses()))
+            .perExampleGradients(), p),
+        squaredMean(at.perExampleGradients(), p)};
+    String[] names = {"exact GGN diagonal", "Monte-Carlo Fisher diagonal", "empirical Fisher diagonal"};
+    for (int d = 0; d < diagonals.length; d++) {
+      INDArray diag = diagonals[d].add(mu);
+      long t = System.nanoTime();
+      SolverResult r = Solvers.cg(a, b, TOL, MAX, Preconditioner.jacobi(diag));
+      line("jacobi, " + names[d], r.matvecs(), cgMatvecs, t);
+      INDArray scale = org.nd4j.linalg.ops.transforms.Transforms.pow(diag, -0.5);
+      for (int rank : new int[] {64, 128}) {
+        t = System.nanoTime();
+        CurvatureOperator s = new Scaled(a, scale);
+        NystromApproximation sketch = Nystrom.approximate(s, rank, SEED);
+        SolverResult sr = Solvers.cg(s, b.reshape(p, 1).mul(scale), TOL, MAX,
+            new NystromPreconditioner(sketch, sketch.eigenvalues()[rank - 1] * 1e-3));
+        line("nystrom rank " + rank + " on the system scaled by " + names[d],
+            sr.matvecs() + rank, cgMatvecs, t);
+      }
+    }
+
+    // sketches of the Gauss-Newton matrix of m random rows: a product costs m/n of a full one
+    for (int frac : new int[] {2, 4, 8, 16}) {
+      int m = n / frac;
+      int[] rows = new SplittableRandom(11).ints(0, n).distinct().limit(m).sorted().toArray();
+      CurvatureOperator sub = Operators.gaussNewton(model.at(theta, data.rows(rows)));
+      for (int rank : new int[] {64, 128, 256}) {
+        long t = System.nanoTime();
+        NystromApproximation sketch = Nystrom.approximate(sub, rank, SEED);
+        SolverResult r = Solvers.nystromPcg(g, mu, b, sketch, TOL, MAX);
+        line(String.format(Locale.ROOT, "nystrom rank %d of %d rows (1/%d)", rank, m, frac),
+            r.matvecs() + (double) rank * m / n, cgMatvecs, t);
+      }
+    }
+  }
+
+  private static INDArray squaredMean(INDArray perExample, int p) {
+    return perExample.mul(perExample).mean(0).reshape(p, 1);
+  }
+
+  private static void line(String what, double matvecs, double cg, long startNanos) {
+    System.out.printf(Locale.ROOT, "%-70s matvecs %7.1f  ratio to CG %.2f  %7.0f ms%n", what,
+        matvecs, matvecs / cg, (System.nanoTime() - startNanos) / 1e6);
+  }
+
+  /** D<sup>-1/2</sup> A D<sup>-1/2</sup> for the diagonal scale D<sup>-1/2</sup> (p &times; 1). */
+  private static final class Scaled implements CurvatureOperator {
+    private final CurvatureOperator a;
+    private final INDArray scale;
+    private long matvecs;
+
+    Scaled(CurvatureOperator a, INDArray scale) {
+      this.a = a;
+      this.scale = scale;
+    }
+
+    @Override
+    public int dimension() {
+      return a.dimension();
+    }
+
+    @Override
+    public DataType dataType() {
+      return a.dataType();
+    }
+
+    @Override
+    public boolean isSymmetric() {
+      return true;
+    }
+
+    @Override
+    public long matvecs() {
+      return matvecs;
+    }
+
+    @Override
+    public INDArray apply(INDArray v, INDArray out) {
+      INDArray s = v.rank() == 1 ? scale.reshape(scale.length()) : scale;
+      a.apply(v.rank() == 1 ? v.mul(s) : v.mulColumnVector(s), out);
+      if (out.rank() == 1) {
+        out.muli(s);
+      } else {
+        out.muliColumnVector(s);
+      }
+      matvecs += v.rank() == 1 ? 1 : v.columns();
+      return out;
+    }
+  }
+}
