@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * every parameter. The objective is a <b>mean</b> over the rows, never a sum.
  *
  * <p>&theta; is a rank-1 array of length p in {@link #dataType()}. Blocks of k vectors are p &times;
- * k matrices. Implementations are immutable and thread-safe; no method mutates its arguments.
+ * k matrices. Implementations are immutable and thread-safe; no method mutates its arguments
+ * other than the {@code out} array it is given.
  *
  * <pre>{@code
  * ModelPoint at = model.at(theta, data);   // one forward pass, cached
@@ -100,6 +101,9 @@ public interface Model {
    * built-in models reuse one point per thread and data set here, so that a training loop that
    * calls this with the same batch allocates nothing in steady state; the result is always
    * computed afresh from &theta; (never a cached answer for an earlier &theta;).
+   *
+   * @param out rank 1, length p, any data type (the result is cast to it); it may be theta itself
+   * @throws InvalidInputException if out is not of shape [p] (the message names both shapes)
    */
   default INDArray gradient(INDArray theta, Dataset data, INDArray out) {
     return at(theta, data).gradient(out);
@@ -113,6 +117,9 @@ public interface Model {
   /**
    * Writes &nabla;&sup2;L(&theta;) v into {@code out} (the shape of v) and returns it; allocation-free
    * in steady state for the built-in models, like {@link #gradient(INDArray, Dataset, INDArray)}.
+   *
+   * @param out the shape of v, any data type; it may be v itself
+   * @throws InvalidInputException if out's shape is not v's (the message names both shapes)
    */
   default INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
     return at(theta, data).hessianVectorProduct(v, out);

@@ -31,11 +31,16 @@ public interface ModelPoint {
   /**
    * Writes &nabla;L(&theta;) into {@code out} (rank 1, length p; cast to its data type) and returns it:
    * the form for loops that must not allocate.
+   *
+   * @throws InvalidInputException if out is not of shape [p] (the message names both shapes)
    */
   default INDArray gradient(INDArray out) {
-    InvalidInputException.check(out != null && out.rank() == 1
-        && out.length() == model().numParameters(), "out shape (%s) must be [%d]",
-        out == null ? "null" : java.util.Arrays.toString(out.shape()), model().numParameters());
+    int p = model().numParameters();
+    if (out == null || out.rank() != 1 || out.length() != p) { // the message only on failure
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "out shape (%s) must be [%d]",
+          out == null ? "null" : java.util.Arrays.toString(out.shape()), p));
+    }
     return out.assign(gradient());
   }
 

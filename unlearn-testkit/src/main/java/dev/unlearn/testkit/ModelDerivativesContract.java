@@ -39,7 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * against the dense {@code J^T H_CE J / n + l2 I} from finite-difference Jacobians of the logits,
  * and its positive semi-definiteness; per-example gradients against their mean and against
  * central differences of per-example losses; invariance to batch splitting; p x r block products
- * against column-by-column products, without mutating the block. Every figure is printed.
+ * against column-by-column products, without mutating the block; the allocation-free out forms
+ * ({@code Model.gradient(θ, X, out)}, {@code ModelPoint.gradient(out)}, {@code
+ * Model.hessianVectorProduct(θ, X, v, out)}) against central differences at every &theta; they are
+ * given, and their refusal of a wrong-length out. Every figure is printed.
  *
  * <p>A model whose Hessian-vector product is itself a finite difference ({@code
  * hasExactHessian() == false}) is held to {@link #hvpTolerance()} wherever an exact one is held to
@@ -190,14 +193,14 @@ public abstract class ModelDerivativesContract {
   }
 
   /**
-   * The allocation-free forms {@code Model.gradient(θ, X, out)}, {@code ModelPoint.gradient(out)}
-   * and {@code Model.hessianVectorProduct(θ, X, v, out)} against central differences, at every
-   * &theta; they are given: built-in models serve them from one reused point per thread, so a
-   * model that answered for the &theta; of an earlier call (the same array, changed in place since)
-   * or for earlier data fails here.
+   * The allocation-free forms {@code Model.gradient(θ, X, out)} and {@code ModelPoint.gradient(out)}
+   * against central differences, at every &theta; they are given (built-in models serve the first
+   * from one reused point per thread, so a model that answered for the &theta; of an earlier call,
+   * the same array changed in place since, fails here), and on other data; a wrong-length out is
+   * refused with an {@link InvalidInputException} that names [p].
    */
   @Test
-  public void outFormsMatchFiniteDifferencesAtEveryThetaTheyAreGiven() {
+  public void gradientOutFormsMatchFiniteDifferencesAtEveryThetaTheyAreGiven() {
     INDArray t = th.dup();
     INDArray out = Nd4j.create(DataType.DOUBLE, p);
     double[] other = Numerics.gaussianVector(seed + 5, p, thetaScale());
@@ -219,9 +222,17 @@ public abstract class ModelDerivativesContract {
         () -> model.gradient(t, data, Nd4j.create(DataType.DOUBLE, p + 1)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("[" + p + "]");
-    if (!model.capabilities().contains(Capability.HESSIAN_VECTOR_PRODUCT)) {
-      return;
-    }
+  }
+
+  /**
+   * {@code Model.hessianVectorProduct(θ, X, v, out)} against central differences of the gradient
+   * at two &theta; in one array changed in place between the calls.
+   */
+  @Test
+  public void hvpOutFormMatchesFiniteDifferencesAtEveryThetaItIsGiven() {
+    assumeCapable(Capability.HESSIAN_VECTOR_PRODUCT);
+    INDArray t = th.dup();
+    double[] other = Numerics.gaussianVector(seed + 5, p, thetaScale());
     double[] v = randomV(40);
     INDArray hvOut = Nd4j.create(DataType.DOUBLE, p);
     double hvWorst = 0;

@@ -63,7 +63,7 @@ class KitCatchesBrokenCodeTest {
   @Test
   void derivativesContractPassesAnExactModel() {
     Events s = run(LogisticContract.class);
-    assertThat(s.started().count()).isEqualTo(10);
+    assertThat(s.started().count()).isEqualTo(11);
     assertThat(s.failed().count()).isZero();
   }
 
@@ -76,7 +76,7 @@ class KitCatchesBrokenCodeTest {
   @Test
   void derivativesContractFailsAnOutFormThatAnswersForAnEarlierTheta() {
     Events s = run(StaleOutFormContract.class);
-    assertThat(s.started().count()).isEqualTo(10);
+    assertThat(s.started().count()).isEqualTo(11);
     assertThat(s.failed().count()).isEqualTo(1);
   }
 
@@ -182,7 +182,7 @@ class KitCatchesBrokenCodeTest {
 
     public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
       if (!stale) {
-        return at(theta, data).gradient(out);
+        return Model.super.gradient(theta, data, out);
       }
       if (first[0] == null) {
         first[0] = inner.gradient(theta, data);

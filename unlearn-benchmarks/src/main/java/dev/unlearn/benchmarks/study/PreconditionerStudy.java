@@ -8,6 +8,7 @@ import dev.unlearn.benchmarks.jmh.Problem;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.hessian.estimate.Nystrom;
 import dev.unlearn.hessian.estimate.NystromApproximation;
+import dev.unlearn.hessian.operator.AbstractCurvatureOperator;
 import dev.unlearn.hessian.operator.CurvatureOperator;
 import dev.unlearn.hessian.operator.Operators;
 import dev.unlearn.hessian.solve.NystromPreconditioner;
@@ -19,6 +20,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * What else could precondition the trained digits MLP's damped Gauss-Newton system (G + &mu;I) x =
@@ -45,12 +47,11 @@ public final class PreconditionerStudy {
 
   public static void main(String[] args) {
     double mu = 1e-4;
-    for (int i = 0; i < args.length; i += 2) {
-      if (args[i].equals("--mu")) {
-        mu = Double.parseDouble(args[i + 1]);
-      } else {
-        throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --mu)");
-      }
+    if (args.length == 2 && args[0].equals("--mu")) {
+      mu = Double.parseDouble(args[1]);
+    } else if (args.length != 0) {
+      throw new IllegalArgumentException("usage: PreconditionerStudy [--mu MU] (got "
+          + String.join(" ", args) + ")");
     }
     Problem problem = Problem.DIGITS_MLP;
     Dataset data = problem.data();
@@ -92,10 +93,11 @@ public final class PreconditionerStudy {
     int[] sampled = new int[n];
     for (int i = 0; i < n; i++) {
       double u = rng.nextDouble();
-      double cum = 0;
       int k = 0;
-      while (k < model.numClasses() - 1 && (cum += probs.getDouble(i, k)) <= u) {
+      double cum = probs.getDouble(i, 0);
+      while (k < model.numClasses() - 1 && cum <= u) {
         k++;
+        cum += probs.getDouble(i, k);
       }
       sampled[i] = k;
     }
@@ -103,20 +105,23 @@ public final class PreconditionerStudy {
         squaredMean(model.at(theta, Dataset.of(data.features(), sampled, model.numClasses()))
             .perExampleGradients(), p),
         squaredMean(at.perExampleGradients(), p)};
-    String[] names = {"exact GGN diagonal", "Monte-Carlo Fisher diagonal", "empirical Fisher diagonal"};
+    String[] names = {"exact GGN diagonal", "Monte-Carlo Fisher diagonal",
+        "empirical Fisher diagonal"};
     for (int d = 0; d < diagonals.length; d++) {
       INDArray diag = diagonals[d].add(mu);
       long t = System.nanoTime();
       SolverResult r = Solvers.cg(a, b, TOL, MAX, Preconditioner.jacobi(diag));
       line("jacobi, " + names[d], r.matvecs(), cgMatvecs, t);
-      INDArray scale = org.nd4j.linalg.ops.transforms.Transforms.pow(diag, -0.5);
+      INDArray scale = Transforms.pow(diag, -0.5);
       for (int rank : new int[] {64, 128}) {
+        // Nystrom of the scaled system S = D^-1/2 A D^-1/2 as the preconditioner of A itself,
+        // M^-1 = D^-1/2 P_S^-1 D^-1/2, so that PCG stops on A's own residual like the rest
         t = System.nanoTime();
-        CurvatureOperator s = new Scaled(a, scale);
-        NystromApproximation sketch = Nystrom.approximate(s, rank, SEED);
-        SolverResult sr = Solvers.cg(s, b.reshape(p, 1).mul(scale), TOL, MAX,
-            new NystromPreconditioner(sketch, sketch.eigenvalues()[rank - 1] * 1e-3));
-        line("nystrom rank " + rank + " on the system scaled by " + names[d],
+        NystromApproximation sketch = Nystrom.approximate(new Scaled(a, scale), rank, SEED);
+        NystromPreconditioner inner =
+            new NystromPreconditioner(sketch, sketch.eigenvalues()[rank - 1] * 1e-3);
+        SolverResult sr = Solvers.cg(a, b, TOL, MAX, scaledBy(inner, scale));
+        line("nystrom rank " + rank + " of the system scaled by the " + names[d],
             sr.matvecs() + rank, cgMatvecs, t);
       }
     }
@@ -136,6 +141,24 @@ public final class PreconditionerStudy {
     }
   }
 
+  /** z = s &#8857; P<sup>-1</sup>(s &#8857; r): the inner preconditioner of the scaled system. */
+  private static Preconditioner scaledBy(Preconditioner inner, INDArray scale) {
+    INDArray sr = Nd4j.create(scale.dataType(), scale.length(), 1);
+    return new Preconditioner() {
+      @Override
+      public int dimension() {
+        return inner.dimension();
+      }
+
+      @Override
+      public void apply(INDArray r, INDArray z) {
+        sr.assign(r).muli(scale);
+        inner.apply(sr, z);
+        z.muli(scale);
+      }
+    };
+  }
+
   private static INDArray squaredMean(INDArray perExample, int p) {
     return perExample.mul(perExample).mean(0).reshape(p, 1);
   }
@@ -146,47 +169,20 @@ public final class PreconditionerStudy {
   }
 
   /** D<sup>-1/2</sup> A D<sup>-1/2</sup> for the diagonal scale D<sup>-1/2</sup> (p &times; 1). */
-  private static final class Scaled implements CurvatureOperator {
+  private static final class Scaled extends AbstractCurvatureOperator {
     private final CurvatureOperator a;
     private final INDArray scale;
-    private long matvecs;
 
     Scaled(CurvatureOperator a, INDArray scale) {
+      super(a.dimension(), a.dataType());
       this.a = a;
       this.scale = scale;
     }
 
     @Override
-    public int dimension() {
-      return a.dimension();
-    }
-
-    @Override
-    public DataType dataType() {
-      return a.dataType();
-    }
-
-    @Override
-    public boolean isSymmetric() {
-      return true;
-    }
-
-    @Override
-    public long matvecs() {
-      return matvecs;
-    }
-
-    @Override
-    public INDArray apply(INDArray v, INDArray out) {
-      INDArray s = v.rank() == 1 ? scale.reshape(scale.length()) : scale;
-      a.apply(v.rank() == 1 ? v.mul(s) : v.mulColumnVector(s), out);
-      if (out.rank() == 1) {
-        out.muli(s);
-      } else {
-        out.muliColumnVector(s);
-      }
-      matvecs += v.rank() == 1 ? 1 : v.columns();
-      return out;
+    protected void applyBlock(INDArray v, INDArray out) {
+      a.apply(v.mulColumnVector(scale), out);
+      out.muliColumnVector(scale);
     }
   }
 }

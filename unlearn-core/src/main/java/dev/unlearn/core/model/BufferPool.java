@@ -10,8 +10,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The off-heap buffers of a {@link Network}'s points, kept and handed from point to point. ND4J
  * frees off-heap memory only after a garbage collection, so a fresh allocation per {@code
  * model.at(θ, X)} (205 MB for MLP 784-512-10 at n = 10 000) costs page faults, a native
- * allocation and, near the JavaCPP limit, forced collections; the trainer, the convenience
- * methods {@code Model.gradient(θ, X)} and a benchmark loop all create points in a row.
+ * allocation and, near the JavaCPP limit, forced collections; the trainer and a benchmark loop
+ * create points in a row (the Model convenience methods reuse one point per thread, which keeps
+ * a lease the same way).
  *
  * <p>A point owns its {@link NetworkPoint.Lease} while it is the lease's most recent user. The
  * pool keeps at most {@value #PER_SHAPE} leases per shape (n, data type) and {@value #TOTAL} in
@@ -81,6 +82,11 @@ final class BufferPool {
     taken.fresh = true;
     taken.lastUsed = ++clock;
     return taken;
+  }
+
+  /** Whether the lease is one of the pooled ones (not one made while every pooled one was busy). */
+  synchronized boolean pooled(NetworkPoint.Lease lease) {
+    return leases.contains(lease);
   }
 
   /** Marks the lease idle again. */

@@ -5,11 +5,13 @@ import java.nio.IntBuffer;
 
 /**
  * The element-wise float32 loops that dominate a float32 product (the tanh layer and the softmax
- * head of the forward pass, the backward pass, the single-direction R-pass), on per-thread float[] chunks (bulk copies in and out) so that the JIT vectorises them:
- * it does not vectorise loops over buffer views, which is how {@link Kernels32} is written. Same
- * results as {@link Kernels32} up to float rounding (the arithmetic here is in float where
- * Kernels32 rounds a double result; products of two floats are exact either way). Single
- * directions only (r = 1) for the R-pass loops; blocks keep {@link Kernels32}.
+ * head of the forward pass, the backward pass, the single-direction R-pass), on per-thread
+ * float[] chunks (bulk copies in and out) so that the JIT vectorises them: it does not vectorise
+ * loops over buffer views, which is how {@link Kernels32} is written, nor a loop that indexes two
+ * arrays differently (hence the tiled bias). Same results as {@link Kernels32} up to float
+ * rounding (the arithmetic here is in float where Kernels32 rounds a double result; products of
+ * two floats are exact either way); reductions accumulate in double. Single directions only
+ * (r = 1) for the R-pass loops; blocks keep {@link Kernels32}.
  */
 final class FloatLoops {
   private static final int CHUNK = 8192;
@@ -70,9 +72,12 @@ final class FloatLoops {
 
   /**
    * z += bias; s = softmax(z); losses[i] = logsumexp(z_i) &minus; z_iy; d = (s &minus; onehot(y))
-   * &middot; invN. z, s, d are n &times; k row-major; what {@link Kernels32#softmax} does, in float
-   * with {@link FloatMath#exp} (about a third faster than the generated kernel with the same exp,
-   * measured: 130 against 190 &micro;s on the digits head; the generated one is not called for float32).
+   * &middot; invN; z, s, d are n &times; k row-major. What {@link Kernels32#softmax} computes, but in
+   * float where it works in double (the bias addition, the max and the shift are float here) and
+   * with {@link FloatMath#exp} for {@link Math#exp}: each probability within a few ulp of it (the
+   * bounds are in {@code FloatMathTest}); p and the logit gradients are rounded once from double
+   * as there. Kernels32's is not called for float32 (with the same exp it measured 190 against
+   * this one's 130 &micro;s on the digits head, before the exp was vectorised).
    */
   static void softmax(FloatBuffer z, FloatBuffer theta, int bOff, int n, int k, IntBuffer labels,
       FloatBuffer s, FloatBuffer d, double[] losses, double invN) {
@@ -159,37 +164,23 @@ final class FloatLoops {
     }
   }
 
-  /** Rows summed in float before each addition to the double accumulator. */
-  static final int COL_SUM_BLOCK = 8;
-
   /**
-   * out[off + c] = sum_i m[i][c] (m rows &times; cols), in float over blocks of {@value
-   * #COL_SUM_BLOCK} rows (a loop over the columns that the JIT vectorises) and in double across the
-   * blocks, in acc (length &ge; cols): within a few float roundings of each block's sum of |m|.
+   * out[off + c] = sum_i m[i][c], accumulated in double in acc (length &ge; cols); m rows &times;
+   * cols. (Float partial sums over a few rows vectorise and measured 34 against 55 &micro;s on
+   * 1437 &times; 128, but reductions accumulate in double here: the bias gradient near an optimum is
+   * a sum that cancels.)
    */
   static void colSums(FloatBuffer m, int rows, int cols, FloatBuffer out, int off, double[] acc) {
     java.util.Arrays.fill(acc, 0, cols, 0.0);
-    float[][] s = scratch(cols);
-    float[] x = s[0];
-    float[] part = s[1];
-    float[] row = s[2];
+    float[] x = scratch(cols)[0];
     int per = x.length / cols;
     for (int i = 0; i < rows; i += per) {
       int count = Math.min(per, rows - i);
       m.get(i * cols, x, 0, count * cols);
-      for (int r0 = 0; r0 < count; r0 += COL_SUM_BLOCK) {
-        int r1 = Math.min(count, r0 + COL_SUM_BLOCK);
-        System.arraycopy(x, r0 * cols, part, 0, cols);
-        for (int r = r0 + 1; r < r1; r++) {
-          // the row copied to index 0 first: the JIT vectorises part[c] += row[c] (same index in
-          // both arrays) but not part[c] += x[base + c]
-          System.arraycopy(x, r * cols, row, 0, cols);
-          for (int c = 0; c < cols; c++) {
-            part[c] += row[c];
-          }
-        }
+      for (int r = 0; r < count; r++) {
+        int base = r * cols;
         for (int c = 0; c < cols; c++) {
-          acc[c] += part[c];
+          acc[c] += x[base + c];
         }
       }
     }

@@ -3,10 +3,12 @@ package dev.unlearn.core.model;
 import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
 import dev.unlearn.api.Model;
-import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,8 +27,12 @@ final class Network {
   final int numParameters;
   /** The off-heap buffers of this network's points, handed from point to point. */
   final BufferPool pool = new BufferPool();
-  /** Per thread, the point the Model convenience methods reuse; softly held, so memory can take it. */
-  private final ThreadLocal<SoftReference<NetworkPoint>> scratch = new ThreadLocal<>();
+  /**
+   * Per thread, the point the Model convenience methods reuse: owned by this network (so by its
+   * model), released with it, and dropped for a thread that has ended (weak keys).
+   */
+  private final Map<Thread, NetworkPoint> scratch =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   Network(int[] sizes, Activation activation) {
     this.sizes = sizes.clone();
@@ -47,19 +53,19 @@ final class Network {
   }
 
   /**
-   * The calling thread's reusable point of the model on {@code data} (the same instance as last
-   * time), reloaded with theta; a new one when the data or the model differ. No allocation in
+   * The calling thread's reusable point of this network's model on {@code data} (the same
+   * instance as last time), reloaded with theta; a new one when the data differ. No allocation in
    * steady state.
    */
   NetworkPoint scratchPoint(Model model, INDArray theta, Dataset data, double l2) {
-    SoftReference<NetworkPoint> ref = scratch.get();
-    NetworkPoint point = ref == null ? null : ref.get();
-    if (point != null && point.data() == data && point.model() == model) {
+    Thread me = Thread.currentThread();
+    NetworkPoint point = scratch.get(me);
+    if (point != null && point.data() == data) {
       point.reload(theta);
       return point;
     }
     point = new NetworkPoint(model, this, theta, data, l2);
-    scratch.set(new SoftReference<>(point));
+    scratch.put(me, point);
     return point;
   }
 

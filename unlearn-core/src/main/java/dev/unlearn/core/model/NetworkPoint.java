@@ -18,7 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A {@link Network} evaluated at one &theta; on one batch. The forward pass runs in the
- * constructor; the backward pass (needed by the gradient and every R-pass), the second-order
+ * constructor (and again after {@link #reload}, which only the per-thread point of the Model
+ * convenience methods uses: every other point stays at its &theta;); the backward pass (needed by the gradient and every R-pass), the second-order
  * activation terms (exact HVP only) and the work buffers of the R-passes (per block width) are
  * built on first use and kept.
  *
@@ -31,7 +32,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class NetworkPoint implements ModelPoint {
   private final Model model;
   private final Network net;
-  private INDArray theta; // replaced only by reload (a per-thread point of the Model convenience methods)
+  private INDArray theta; // replaced only by reload (the Model convenience methods' point)
   private final Dataset data;
   private final DataType type;
   private final boolean f64;
@@ -52,7 +53,8 @@ final class NetworkPoint implements ModelPoint {
   Lease lease;
   private boolean backwardDone;
   private boolean curvatureDone;
-  private boolean stale; // theta was reloaded: the lease's forward pass is out of date
+  private boolean stale; // theta was reloaded (or a forward pass failed): recompute on next use
+  private boolean refused; // the last reload's theta was refused: unusable until a good reload
   private Workspace ws; // blocks r > 1 (r = 1 uses the lease's)
 
   // The current lease's buffers, set by enter(); see Lease.
@@ -125,16 +127,32 @@ final class NetworkPoint implements ModelPoint {
    */
   void reload(INDArray theta) {
     net.checkTheta(theta, type);
-    this.theta = theta;
-    stale = true; // set first: a failed load leaves the point to be reloaded, never used as it was
+    refused = true; // until the copy has passed its check: the owned buffer may hold it already
     load(theta);
+    this.theta = theta;
+    refused = false;
+    stale = true;
+    ws = null; // a block workspace (up to Workspace.MAX_BYTES) is not kept across reloads
+    if (lease != null && !pool.pooled(lease)) { // nor a lease made outside the pool
+      lease = null;
+      th = null;
+      w = null;
+      z = null;
+      a = null;
+      f1 = null;
+      sm = null;
+      d = null;
+      e = null;
+    }
   }
 
   /**
    * The off-heap buffers of one point of a network on n rows: the owned copy of &theta;, the forward
    * and backward intermediates, the curvature terms (exact HVP, on first use) and the R-pass
    * workspace of single directions (on first use), in one allocation each. Pooled by {@link
-   * BufferPool}; the fields below are guarded by the pool's monitor.
+   * BufferPool}: owner, busy, fresh and lastUsed are guarded by the pool's monitor; the buffers
+   * (and curv, ws1, grad, gradW, made on first use) are touched only by the point holding the
+   * lease busy, between begin and end.
    */
   static final class Lease {
     final int n;
@@ -195,6 +213,9 @@ final class NetworkPoint implements ModelPoint {
    * none, or lost it to another point) and marks them in use until {@link #exit}.
    */
   private void enter() {
+    if (refused) {
+      throw new IllegalStateException("this point's last reload was refused; reload a valid theta");
+    }
     Lease l = pool.begin(this, n, type, leaseFactory);
     boolean fresh = l.fresh || stale;
     lease = l;
@@ -207,10 +228,11 @@ final class NetworkPoint implements ModelPoint {
     d = l.d;
     e = l.e;
     if (fresh) {
+      stale = true; // until the forward pass has completed: a failed one is rerun on next use
       try {
         forward();
         stale = false;
-      } catch (RuntimeException ex) {
+      } catch (Throwable ex) { // an off-heap OutOfMemoryError too: never leave the lease busy
         pool.end(l);
         throw ex;
       }
@@ -235,12 +257,14 @@ final class NetworkPoint implements ModelPoint {
       Gemm.gemm(input(l), w[l], z[l].arr, false, false, 1.0, 0.0);
       if (l < numLayers) {
         if (f64) {
-          Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d, acc);
+          Kernels64.activate(net.activation, z[l].d, th.d, net.bOff[l], n, s[l], a[l].d, f1[l].d,
+              acc);
         } else {
           if (net.activation == Activation.TANH) {
             FloatLoops.activateTanh(z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f);
           } else {
-            Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f, f1[l].f, acc);
+            Kernels32.activate(net.activation, z[l].f, th.f, net.bOff[l], n, s[l], a[l].f,
+                f1[l].f, acc);
           }
         }
       }
@@ -366,6 +390,10 @@ final class NetworkPoint implements ModelPoint {
 
   @Override
   public double loss() {
+    if (stale || refused) { // reloaded since the last forward pass: run it
+      enter();
+      exit();
+    }
     double sum = lossSum;
     double sq = 0;
     if (f64) {
@@ -634,7 +662,9 @@ final class NetworkPoint implements ModelPoint {
     if (r > chunk) { // a block whose workspace would pass the cap: its columns in chunks
       // chunks of one width (the last one overlaps the one before), so that the workspace is
       // allocated once for all of them
-      INDArray result = out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c');
+      // into a new array when out is v itself: the overlapping last chunk reads v's columns
+      INDArray result = out != null && out != v ? out
+          : Nd4j.createUninitialized(type, v.shape(), 'c');
       for (int c0 = 0; c0 < r; c0 += chunk) {
         int c1 = Math.min(r, c0 + chunk);
         int from = c1 - chunk;
@@ -643,7 +673,7 @@ final class NetworkPoint implements ModelPoint {
         result.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1))
             .assign(part.get(NDArrayIndex.all(), NDArrayIndex.interval(c0 - from, chunk)));
       }
-      return result;
+      return out == v ? out.assign(result) : result;
     }
     enter();
     try {

@@ -43,9 +43,16 @@ class ReusedPointTest {
     return m.gradient(theta, d, Nd4j.create(m.dataType(), m.numParameters()));
   }
 
+  /** Bit for bit (INDArray.equals allows a tolerance). */
+  private static void same(INDArray actual, INDArray expected, String what) {
+    assertThat(actual.ravel().toDoubleVector()).as(what)
+        .containsExactly(expected.ravel().toDoubleVector());
+  }
+
   @Test
   void aRefusedThetaNamesItsEntryAndTheNextCallIsRight() {
     for (Model m : new Model[] {Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2),
+        Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2).withDataType(DataType.FLOAT),
         LogisticRegression.of(4, 3).withDataType(DataType.FLOAT)}) {
       Dataset d = data(1);
       INDArray theta = m.initialParameters(1);
@@ -59,10 +66,10 @@ class ReusedPointTest {
       assertThatThrownBy(() -> gradient(m, wrongType, d)).isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("theta data type");
       INDArray other = m.initialParameters(2);
-      assertThat(gradient(m, other, d)).as(m.name()).isEqualTo(m.at(other, d).gradient());
+      same(gradient(m, other, d), m.at(other, d).gradient(), m.name());
       INDArray v = m.initialParameters(9);
-      assertThat(m.hessianVectorProduct(other, d, v, Nd4j.create(m.dataType(), m.numParameters())))
-          .isEqualTo(m.at(other, d).hessianVectorProduct(v));
+      same(m.hessianVectorProduct(other, d, v, Nd4j.create(m.dataType(), m.numParameters())),
+          m.at(other, d).hessianVectorProduct(v), m.name() + " HVP");
     }
   }
 
@@ -73,15 +80,15 @@ class ReusedPointTest {
     INDArray theta = m.initialParameters(3);
     INDArray expected = m.at(theta, d).gradient();
     for (int round = 0; round < 3; round++) {
-      assertThat(gradient(m, theta, d)).isEqualTo(expected);
+      same(gradient(m, theta, d), expected, "before");
       List<ModelPoint> others = new ArrayList<>();
       for (int i = 0; i < BufferPool.TOTAL + 2; i++) { // more points than the pool holds
         ModelPoint at = m.at(m.initialParameters(10 + i), d);
         at.gradient();
         others.add(at);
       }
-      assertThat(gradient(m, theta, d)).isEqualTo(expected);
-      assertThat(others.get(0).gradient()).isEqualTo(m.at(m.initialParameters(10), d).gradient());
+      same(gradient(m, theta, d), expected, "after");
+      same(others.get(0).gradient(), m.at(m.initialParameters(10), d).gradient(), "other");
     }
   }
 
@@ -106,7 +113,8 @@ class ReusedPointTest {
           INDArray out = Nd4j.create(DataType.DOUBLE, m.numParameters());
           for (int i = 0; i < 200; i++) {
             int which = (me + i) % threads; // every thread visits every theta
-            bad += m.gradient(thetas[which], d, out).equals(expected[which]) ? 0 : 1;
+            bad += java.util.Arrays.equals(m.gradient(thetas[which], d, out).toDoubleVector(),
+                expected[which].toDoubleVector()) ? 0 : 1;
           }
           return bad;
         }));
@@ -117,5 +125,58 @@ class ReusedPointTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void alternatingDataBlocksViewsAndOtherTypesAllAnswerAsANewPoint() {
+    Model m = Mlp.of(Activation.TANH, 4, 5, 3).withL2(1e-2).withDataType(DataType.FLOAT);
+    Dataset d1 = data(4);
+    Dataset d2 = data(5);
+    int p = m.numParameters();
+    for (int round = 0; round < 3; round++) {
+      INDArray theta = m.initialParameters(30 + round);
+      for (Dataset d : new Dataset[] {d1, d2}) { // two data sets alternating on one thread
+        same(gradient(m, theta, d), m.at(theta, d).gradient(), "round " + round);
+        // a block of directions (the block workspace) across reloads
+        INDArray block = Nd4j.create(DataType.FLOAT, p, 3);
+        for (int j = 0; j < 3; j++) {
+          block.putColumn(j, m.initialParameters(40 + j));
+        }
+        same(m.hessianVectorProduct(theta, d, block, Nd4j.create(DataType.FLOAT, p, 3)),
+            m.at(theta, d).hessianVectorProduct(block), "block HVP");
+      }
+    }
+    INDArray theta = m.initialParameters(50);
+    INDArray expected = m.at(theta, d1).gradient();
+    // out as a strided view and in another data type
+    INDArray wide = Nd4j.create(DataType.FLOAT, 2L * p);
+    INDArray view = wide.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 2L * p));
+    m.gradient(theta, d1, view);
+    same(view, expected, "strided out");
+    INDArray asDouble = Nd4j.create(DataType.DOUBLE, p);
+    m.gradient(theta, d1, asDouble);
+    same(asDouble, expected.castTo(DataType.DOUBLE), "float64 out");
+    // the HVP into its own direction
+    INDArray v = m.initialParameters(51);
+    INDArray hv = m.at(theta, d1).hessianVectorProduct(v);
+    INDArray inPlace = v.dup();
+    assertThat(m.hessianVectorProduct(theta, d1, inPlace, inPlace)).isSameAs(inPlace);
+    same(inPlace, hv, "HVP with out == v");
+  }
+
+  @Test
+  void aDiscardedModelIsNotKeptByTheThreadsThatUsedIt() throws InterruptedException {
+    java.lang.ref.WeakReference<Model> ref = useAndDrop();
+    for (int i = 0; i < 50 && ref.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(ref.get()).as("the model after 50 collections").isNull();
+  }
+
+  private static java.lang.ref.WeakReference<Model> useAndDrop() {
+    Model m = Mlp.of(Activation.TANH, 4, 5, 3);
+    gradient(m, m.initialParameters(1), data(6));
+    return new java.lang.ref.WeakReference<>(m);
   }
 }
