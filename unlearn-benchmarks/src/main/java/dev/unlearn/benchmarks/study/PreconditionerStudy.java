@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -28,8 +30,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * 1e-3 in training and none in G, b the gradient), counted in matvecs with the sketch included:
  * plain CG; Nyström-PCG at fixed ranks; Jacobi PCG with three diagonals (G's exact diagonal, a
  * one-sample Monte-Carlo Fisher diagonal, the empirical Fisher diagonal); Nyström-PCG on the
- * Jacobi-scaled system; and Nyström sketches of the Gauss-Newton matrix of a random subset of m
- * rows, whose products cost m/n of a full one (counted so). Prints one line per variant with its
+ * Jacobi-scaled system; Nyström sketches of the Gauss-Newton matrix of a random subset of m
+ * rows, whose products cost m/n of a full one (counted so); K-FAC at four dampings of its factors,
+ * and Nyström on the K-FAC-whitened system. Prints one line per variant with its
  * matvecs, its ratio to CG and its wall time.
  *
  * <pre>
@@ -126,6 +129,29 @@ public final class PreconditionerStudy {
       }
     }
 
+    // K-FAC (Martens and Grosse 2015) for the Gauss-Newton matrix: per layer, the augmented
+    // inputs' second moment A and the pre-activations' Gauss-Newton factor G, inverted with
+    // factored Tikhonov damping; no matvecs (its cost is a few gradients' worth of GEMMs)
+    for (double boost : new double[] {0.1, 10, 100}) { // the factors' damping sqrt(mu) x boost
+      long tb = System.nanoTime();
+      SolverResult rb = Solvers.cg(a, b, TOL, MAX,
+          Kfac.of(theta, data.features(), at.probabilities(), mu * boost * boost).inverse());
+      line("k-fac, factor damping sqrt(mu) x " + boost, rb.matvecs(), cgMatvecs, tb);
+    }
+    Kfac kfac = Kfac.of(theta, data.features(), at.probabilities(), mu);
+    long tk = System.nanoTime();
+    SolverResult rk = Solvers.cg(a, b, TOL, MAX, kfac.inverse());
+    line("k-fac, factor damping sqrt(mu) (no matvecs to build)", rk.matvecs(), cgMatvecs, tk);
+    for (int rank : new int[] {32, 64, 128}) {
+      tk = System.nanoTime();
+      NystromApproximation sketch = Nystrom.approximate(kfac.whitened(a), rank, SEED);
+      NystromPreconditioner inner =
+          new NystromPreconditioner(sketch, sketch.eigenvalues()[rank - 1] * 1e-3);
+      SolverResult r = Solvers.cg(a, b, TOL, MAX, kfac.around(inner));
+      line("nystrom rank " + rank + " of the k-fac-whitened system", r.matvecs() + rank,
+          cgMatvecs, tk);
+    }
+
     // sketches of the Gauss-Newton matrix of m random rows: a product costs m/n of a full one
     for (int frac : new int[] {2, 4, 8, 16}) {
       int m = n / frac;
@@ -183,6 +209,140 @@ public final class PreconditionerStudy {
     protected void applyBlock(INDArray v, INDArray out) {
       a.apply(v.mulColumnVector(scale), out);
       out.muliColumnVector(scale);
+    }
+  }
+
+  /**
+   * K-FAC for the digits MLP 64-128-10 (tanh): per layer l, the (in + 1) &times; out block of
+   * [W<sub>l</sub>; b<sub>l</sub>] (contiguous in &theta;) is preconditioned by (A + &gamma;&pi;I)<sup>-s</sup>
+   * V (G + &gamma;/&pi; I)<sup>-s</sup>, &gamma; = &radic;&mu;, &pi; the factored-Tikhonov ratio, s = 1
+   * (the inverse) or &frac12; (the whitening for a sketch).
+   */
+  private static final class Kfac {
+    private final int[] offset = {0, 64 * 128 + 128};
+    private final int[] rows = {65, 129};
+    private final int[] cols = {128, 10};
+    private final INDArray[][] inv = new INDArray[2][2]; // [layer][A or G], power -1
+    private final INDArray[][] invSqrt = new INDArray[2][2]; // power -1/2
+
+    static Kfac of(INDArray theta, INDArray x, INDArray probs, double mu) {
+      Kfac k = new Kfac();
+      int n = (int) x.rows();
+      INDArray w1 = theta.get(NDArrayIndex.interval(0, 64 * 128)).reshape('c', 64, 128);
+      INDArray b1 = theta.get(NDArrayIndex.interval(64 * 128, 64 * 128 + 128));
+      INDArray w2 = theta.get(NDArrayIndex.interval(8320, 8320 + 1280)).reshape('c', 128, 10);
+      INDArray a1 = Transforms.tanh(x.mmul(w1).addiRowVector(b1));
+      INDArray f = a1.mul(a1).rsubi(1.0); // tanh'
+      INDArray ones = Nd4j.ones(DataType.DOUBLE, n, 1);
+      INDArray x0 = Nd4j.hstack(x, ones);
+      INDArray x1 = Nd4j.hstack(a1, ones);
+      INDArray[] aFactor = {x0.transpose().mmul(x0).divi(n), x1.transpose().mmul(x1).divi(n)};
+      // output layer: mean softmax Hessian diag(p) - p p^T
+      INDArray g2 = Nd4j.diag(probs.sum(0)).subi(probs.transpose().mmul(probs)).divi(n);
+      // hidden layer: mean_i D_i W2 H_i W2^T D_i
+      //   = sum_c (w_c w_c^T) o (F^T diag(P_c) F / n) - U^T U / n, U = F o (P W2^T)
+      INDArray g1 = Nd4j.create(DataType.DOUBLE, 128, 128);
+      for (int c = 0; c < 10; c++) {
+        INDArray wc = w2.getColumn(c).reshape(128, 1);
+        INDArray fc = f.mulColumnVector(probs.getColumn(c).reshape(n, 1));
+        g1.addi(wc.mmul(wc.transpose()).muli(f.transpose().mmul(fc).divi(n)));
+      }
+      INDArray u = f.mul(probs.mmul(w2.transpose()));
+      g1.subi(u.transpose().mmul(u).divi(n));
+      INDArray[] gFactor = {g1, g2};
+      double gamma = Math.sqrt(mu);
+      for (int l = 0; l < 2; l++) {
+        double pi = Math.sqrt((trace(aFactor[l]) / k.rows[l]) / (trace(gFactor[l]) / k.cols[l]));
+        k.inv[l][0] = power(aFactor[l], gamma * pi, -1.0);
+        k.inv[l][1] = power(gFactor[l], gamma / pi, -1.0);
+        k.invSqrt[l][0] = power(aFactor[l], gamma * pi, -0.5);
+        k.invSqrt[l][1] = power(gFactor[l], gamma / pi, -0.5);
+      }
+      return k;
+    }
+
+    private static double trace(INDArray m) {
+      double t = 0;
+      for (int i = 0; i < m.rows(); i++) {
+        t += m.getDouble(i, i);
+      }
+      return t;
+    }
+
+    /** (S + damping I)^power for a symmetric PSD S, by its eigendecomposition. */
+    private static INDArray power(INDArray s, double damping, double power) {
+      INDArray vectors = s.dup('f');
+      INDArray values = Eigen.symmetricGeneralizedEigenvalues(vectors, true);
+      INDArray scaled = vectors.dup('f');
+      for (int j = 0; j < values.length(); j++) {
+        double lambda = Math.max(0, values.getDouble(j)) + damping;
+        scaled.getColumn(j).muli(Math.pow(lambda, power));
+      }
+      return scaled.mmul(vectors.transpose());
+    }
+
+    /** z = M^-s r blockwise, s the power of the given factors. */
+    private void apply(INDArray[][] factors, INDArray r, INDArray z) {
+      INDArray rv = r.reshape(r.length());
+      INDArray zv = z.reshape(z.length());
+      for (int l = 0; l < 2; l++) {
+        int len = rows[l] * cols[l];
+        INDArray block = rv.get(NDArrayIndex.interval(offset[l], offset[l] + len))
+            .reshape('c', rows[l], cols[l]);
+        INDArray out = factors[l][0].mmul(block).mmul(factors[l][1]);
+        zv.get(NDArrayIndex.interval(offset[l], offset[l] + len)).assign(out.reshape('c', new long[] {len}));
+      }
+    }
+
+    Preconditioner inverse() {
+      return preconditioner((r, z) -> apply(inv, r, z));
+    }
+
+    /** M^-1/2 (G + mu I) M^-1/2, the system K-FAC whitens. */
+    CurvatureOperator whitened(CurvatureOperator a) {
+      Kfac self = this;
+      return new AbstractCurvatureOperator(a.dimension(), a.dataType()) {
+        @Override
+        protected void applyBlock(INDArray v, INDArray out) {
+          INDArray half = Nd4j.create(DataType.DOUBLE, v.shape(), 'f');
+          for (int j = 0; j < v.columns(); j++) {
+            INDArray col = Nd4j.create(DataType.DOUBLE, v.rows(), 1);
+            self.apply(self.invSqrt, v.getColumn(j).dup().reshape(v.rows(), 1), col);
+            half.putColumn(j, col);
+          }
+          INDArray product = a.apply(half);
+          for (int j = 0; j < v.columns(); j++) {
+            INDArray col = Nd4j.create(DataType.DOUBLE, v.rows(), 1);
+            self.apply(self.invSqrt, product.getColumn(j).dup().reshape(v.rows(), 1), col);
+            out.putColumn(j, col);
+          }
+        }
+      };
+    }
+
+    /** M^-1/2 P^-1 M^-1/2: the inner preconditioner of the whitened system, on the original. */
+    Preconditioner around(Preconditioner inner) {
+      INDArray t = Nd4j.create(DataType.DOUBLE, 9610, 1);
+      INDArray u = Nd4j.create(DataType.DOUBLE, 9610, 1);
+      return preconditioner((r, z) -> {
+        apply(invSqrt, r, t);
+        inner.apply(t, u);
+        apply(invSqrt, u, z);
+      });
+    }
+
+    private static Preconditioner preconditioner(java.util.function.BiConsumer<INDArray, INDArray> f) {
+      return new Preconditioner() {
+        @Override
+        public int dimension() {
+          return 9610;
+        }
+
+        @Override
+        public void apply(INDArray r, INDArray z) {
+          f.accept(r, z);
+        }
+      };
     }
   }
 }
