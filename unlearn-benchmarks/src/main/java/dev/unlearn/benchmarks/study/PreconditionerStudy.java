@@ -17,6 +17,7 @@ import dev.unlearn.hessian.solve.SolverResult;
 import dev.unlearn.hessian.solve.Solvers;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
@@ -170,17 +171,23 @@ public final class PreconditionerStudy {
   /** z = s &#8857; P<sup>-1</sup>(s &#8857; r): the inner preconditioner of the scaled system. */
   private static Preconditioner scaledBy(Preconditioner inner, INDArray scale) {
     INDArray sr = Nd4j.create(scale.dataType(), scale.length(), 1);
+    return preconditioner(inner.dimension(), (r, z) -> {
+      sr.assign(r).muli(scale);
+      inner.apply(sr, z);
+      z.muli(scale);
+    });
+  }
+
+  private static Preconditioner preconditioner(int p, BiConsumer<INDArray, INDArray> apply) {
     return new Preconditioner() {
       @Override
       public int dimension() {
-        return inner.dimension();
+        return p;
       }
 
       @Override
       public void apply(INDArray r, INDArray z) {
-        sr.assign(r).muli(scale);
-        inner.apply(sr, z);
-        z.muli(scale);
+        apply.accept(r, z);
       }
     };
   }
@@ -214,8 +221,9 @@ public final class PreconditionerStudy {
 
   /**
    * K-FAC for the digits MLP 64-128-10 (tanh): per layer l, the (in + 1) &times; out block of
-   * [W<sub>l</sub>; b<sub>l</sub>] (contiguous in &theta;) is preconditioned by (A + &gamma;&pi;I)<sup>-s</sup>
-   * V (G + &gamma;/&pi; I)<sup>-s</sup>, &gamma; = &radic;&mu;, &pi; the factored-Tikhonov ratio, s = 1
+   * [W<sub>l</sub>; b<sub>l</sub>] (contiguous in &theta;) is preconditioned by
+   * (A + &gamma;&pi;I)<sup>-s</sup> V (G + &gamma;/&pi; I)<sup>-s</sup>, &gamma; = &radic;&mu;, &pi; the
+   * factored-Tikhonov ratio, s = 1
    * (the inverse) or &frac12; (the whitening for a sketch).
    */
   private static final class Kfac {
@@ -290,12 +298,13 @@ public final class PreconditionerStudy {
         INDArray block = rv.get(NDArrayIndex.interval(offset[l], offset[l] + len))
             .reshape('c', rows[l], cols[l]);
         INDArray out = factors[l][0].mmul(block).mmul(factors[l][1]);
-        zv.get(NDArrayIndex.interval(offset[l], offset[l] + len)).assign(out.reshape('c', new long[] {len}));
+        zv.get(NDArrayIndex.interval(offset[l], offset[l] + len))
+            .assign(out.reshape('c', new long[] {len}));
       }
     }
 
     Preconditioner inverse() {
-      return preconditioner((r, z) -> apply(inv, r, z));
+      return preconditioner(9610, (r, z) -> apply(inv, r, z));
     }
 
     /** M^-1/2 (G + mu I) M^-1/2, the system K-FAC whitens. */
@@ -324,25 +333,11 @@ public final class PreconditionerStudy {
     Preconditioner around(Preconditioner inner) {
       INDArray t = Nd4j.create(DataType.DOUBLE, 9610, 1);
       INDArray u = Nd4j.create(DataType.DOUBLE, 9610, 1);
-      return preconditioner((r, z) -> {
+      return preconditioner(9610, (r, z) -> {
         apply(invSqrt, r, t);
         inner.apply(t, u);
         apply(invSqrt, u, z);
       });
-    }
-
-    private static Preconditioner preconditioner(java.util.function.BiConsumer<INDArray, INDArray> f) {
-      return new Preconditioner() {
-        @Override
-        public int dimension() {
-          return 9610;
-        }
-
-        @Override
-        public void apply(INDArray r, INDArray z) {
-          f.accept(r, z);
-        }
-      };
     }
   }
 }
