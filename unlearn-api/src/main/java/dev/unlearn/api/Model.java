@@ -98,8 +98,8 @@ public interface Model {
 
   /**
    * Writes &nabla;L(&theta;) on the batch into {@code out} (rank 1, length p) and returns it. The
-   * built-in models reuse one point per thread and data set here, so that a training loop that
-   * calls this with the same batch allocates nothing in steady state; the result is always
+   * built-in models reuse one point per thread here (for the last data set used), so that a
+   * training loop that calls this with the same batch allocates nothing in steady state; the result is always
    * computed afresh from &theta; (never a cached answer for an earlier &theta;).
    *
    * @param out rank 1, length p, any data type (the result is cast to it); it may be theta itself

@@ -50,8 +50,14 @@ public interface ModelPoint {
    */
   INDArray hessianVectorProduct(INDArray v);
 
-  /** Writes &nabla;&sup2;L(&theta;) v into {@code out} (same shape as v) and returns it. */
+  /**
+   * Writes &nabla;&sup2;L(&theta;) v into {@code out} (same shape as v, any data type; it may be v)
+   * and returns it.
+   *
+   * @throws InvalidInputException if out's shape is not v's
+   */
   default INDArray hessianVectorProduct(INDArray v, INDArray out) {
+    checkOut(v, out);
     return out.assign(hessianVectorProduct(v));
   }
 
@@ -63,7 +69,18 @@ public interface ModelPoint {
 
   /** Writes the Gauss-Newton product into {@code out} and returns it. */
   default INDArray gaussNewtonVectorProduct(INDArray v, INDArray out) {
+    checkOut(v, out);
     return out.assign(gaussNewtonVectorProduct(v));
+  }
+
+  /** Refuses an out whose shape is not v's (the message only on failure). */
+  private static void checkOut(INDArray v, INDArray out) {
+    if (v == null || out == null || !java.util.Arrays.equals(v.shape(), out.shape())) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "out shape (%s) must equal v shape (%s)",
+          out == null ? "null" : java.util.Arrays.toString(out.shape()),
+          v == null ? "null" : java.util.Arrays.toString(v.shape())));
+    }
   }
 
   /**

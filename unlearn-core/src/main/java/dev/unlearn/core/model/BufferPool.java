@@ -84,11 +84,6 @@ final class BufferPool {
     return taken;
   }
 
-  /** Whether the lease is one of the pooled ones (not one made while every pooled one was busy). */
-  synchronized boolean pooled(NetworkPoint.Lease lease) {
-    return leases.contains(lease);
-  }
-
   /** Marks the lease idle again. */
   synchronized void end(NetworkPoint.Lease lease) {
     lease.busy = false;

@@ -99,7 +99,7 @@ public final class LogisticRegression implements Model, java.io.Serializable {
     return new NetworkPoint(this, net, theta, data, l2);
   }
 
-  /** One reused point per thread and data set: allocation-free in steady state. */
+  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
   @Override
   public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
     return net.scratchPoint(this, theta, data, l2).gradient(out);
@@ -110,7 +110,7 @@ public final class LogisticRegression implements Model, java.io.Serializable {
     return net.scratchPoint(this, theta, data, l2).gradient();
   }
 
-  /** One reused point per thread and data set: allocation-free in steady state. */
+  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
   @Override
   public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
     return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v, out);

@@ -122,7 +122,7 @@ public final class Mlp implements Model, java.io.Serializable {
     return new NetworkPoint(this, net, theta, data, l2);
   }
 
-  /** One reused point per thread and data set: allocation-free in steady state. */
+  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
   @Override
   public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
     return net.scratchPoint(this, theta, data, l2).gradient(out);
@@ -133,7 +133,7 @@ public final class Mlp implements Model, java.io.Serializable {
     return net.scratchPoint(this, theta, data, l2).gradient();
   }
 
-  /** One reused point per thread and data set: allocation-free in steady state. */
+  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
   @Override
   public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
     return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v, out);

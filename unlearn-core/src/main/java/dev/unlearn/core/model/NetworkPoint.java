@@ -19,9 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A {@link Network} evaluated at one &theta; on one batch. The forward pass runs in the
  * constructor (and again after {@link #reload}, which only the per-thread point of the Model
- * convenience methods uses: every other point stays at its &theta;); the backward pass (needed by the gradient and every R-pass), the second-order
- * activation terms (exact HVP only) and the work buffers of the R-passes (per block width) are
- * built on first use and kept.
+ * convenience methods uses: every other point stays at its &theta;); the backward pass (needed by
+ * the gradient and every R-pass), the second-order activation terms (exact HVP only) and the work
+ * buffers of the R-passes (per block width) are built on first use and kept.
  *
  * <p>Notation (layers l = 1..L, A<sub>0</sub> = X): Z<sub>l</sub> = A<sub>l-1</sub> W<sub>l</sub>
  * + b<sub>l</sub>, A<sub>l</sub> = f(Z<sub>l</sub>), S = softmax(Z<sub>L</sub>), D<sub>L</sub> = (S
@@ -132,18 +132,8 @@ final class NetworkPoint implements ModelPoint {
     this.theta = theta;
     refused = false;
     stale = true;
-    ws = null; // a block workspace (up to Workspace.MAX_BYTES) is not kept across reloads
-    if (lease != null && !pool.pooled(lease)) { // nor a lease made outside the pool
-      lease = null;
-      th = null;
-      w = null;
-      z = null;
-      a = null;
-      f1 = null;
-      sm = null;
-      d = null;
-      e = null;
-    }
+    // its lease and block workspace are kept, like any point's: one per thread per model, freed
+    // with the model
   }
 
   /**
@@ -499,12 +489,14 @@ final class NetworkPoint implements ModelPoint {
   /** The gradient into the lease's buffer (made on first use). */
   private Buf computeGradient() {
     ensureBackward();
-    if (lease.grad == null) {
-      lease.grad = Buf.create(type, 1, net.numParameters);
-      lease.gradW = new INDArray[numLayers + 1];
+    if (lease.grad == null) { // both set only once built: a failure part-way leaves neither
+      Buf grad = Buf.create(type, 1, net.numParameters);
+      INDArray[] gradW = new INDArray[numLayers + 1];
       for (int l = 1; l <= numLayers; l++) {
-        lease.gradW[l] = lease.grad.view(net.wOff[l], s[l - 1], s[l]).arr;
+        gradW[l] = grad.view(net.wOff[l], s[l - 1], s[l]).arr;
       }
+      lease.gradW = gradW;
+      lease.grad = grad;
     }
     Buf g = lease.grad;
     for (int l = 1; l <= numLayers; l++) {
@@ -662,9 +654,9 @@ final class NetworkPoint implements ModelPoint {
     if (r > chunk) { // a block whose workspace would pass the cap: its columns in chunks
       // chunks of one width (the last one overlaps the one before), so that the workspace is
       // allocated once for all of them
-      // into a new array when out is v itself: the overlapping last chunk reads v's columns
-      INDArray result = out != null && out != v ? out
-          : Nd4j.createUninitialized(type, v.shape(), 'c');
+      // out may be v itself: a chunk that rereads columns already written keeps only the
+      // products of the columns it has not (each product column depends on its own column only)
+      INDArray result = out != null ? out : Nd4j.createUninitialized(type, v.shape(), 'c');
       for (int c0 = 0; c0 < r; c0 += chunk) {
         int c1 = Math.min(r, c0 + chunk);
         int from = c1 - chunk;
@@ -673,7 +665,7 @@ final class NetworkPoint implements ModelPoint {
         result.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1))
             .assign(part.get(NDArrayIndex.all(), NDArrayIndex.interval(c0 - from, chunk)));
       }
-      return out == v ? out.assign(result) : result;
+      return result;
     }
     enter();
     try {

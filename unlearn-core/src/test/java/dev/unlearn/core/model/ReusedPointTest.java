@@ -137,13 +137,15 @@ class ReusedPointTest {
       INDArray theta = m.initialParameters(30 + round);
       for (Dataset d : new Dataset[] {d1, d2}) { // two data sets alternating on one thread
         same(gradient(m, theta, d), m.at(theta, d).gradient(), "round " + round);
-        // a block of directions (the block workspace) across reloads
-        INDArray block = Nd4j.create(DataType.FLOAT, p, 3);
-        for (int j = 0; j < 3; j++) {
-          block.putColumn(j, m.initialParameters(40 + j));
-        }
-        same(m.hessianVectorProduct(theta, d, block, Nd4j.create(DataType.FLOAT, p, 3)),
-            m.at(theta, d).hessianVectorProduct(block), "block HVP");
+      }
+      // a block of directions at two thetas on the same data: the block workspace across a reload
+      INDArray block = Nd4j.create(DataType.FLOAT, p, 3);
+      for (int j = 0; j < 3; j++) {
+        block.putColumn(j, m.initialParameters(40 + j));
+      }
+      for (INDArray at : new INDArray[] {theta, m.initialParameters(60 + round)}) {
+        same(m.hessianVectorProduct(at, d1, block, Nd4j.create(DataType.FLOAT, p, 3)),
+            m.at(at, d1).hessianVectorProduct(block), "block HVP");
       }
     }
     INDArray theta = m.initialParameters(50);

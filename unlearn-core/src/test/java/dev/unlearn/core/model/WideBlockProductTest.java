@@ -55,5 +55,9 @@ class WideBlockProductTest {
     System.out.printf("block of %d columns in chunks of %d: worst relative gap to single products "
         + "%.1e%n", r, chunk, worst);
     assertThat(worst).isLessThan(1e-12);
+    // into v itself: the overlapping last chunk rereads written columns but keeps only its own
+    INDArray w = v.dup();
+    assertThat(at.hessianVectorProduct(w, w)).isSameAs(w);
+    assertThat(w.ravel().toDoubleVector()).containsExactly(hvp.ravel().toDoubleVector());
   }
 }
