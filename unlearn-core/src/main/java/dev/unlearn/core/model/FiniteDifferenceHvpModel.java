@@ -198,6 +198,11 @@ public final class FiniteDifferenceHvpModel implements Model {
     }
 
     @Override
+    public INDArray gradient(INDArray out) {
+      return at.gradient(out); // the wrapped point's own out form, if it has one
+    }
+
+    @Override
     public INDArray hessianVectorProduct(INDArray v) {
       return centralDifference(numParameters(), dataType(), at.parameters(), v,
           t -> inner.gradient(t, at.data()));
