@@ -1,13 +1,9 @@
 package dev.unlearn.core.model;
 
-import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
-import dev.unlearn.api.Model;
-import dev.unlearn.api.ModelPoint;
 import java.util.Locale;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Multinomial logistic (softmax) regression, d inputs to k classes, with exact derivatives of the
@@ -26,21 +22,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Immutable and thread-safe. Non-finite &theta; is rejected by {@link #at} (data sets are finite
  * by construction); a non-finite direction v gives non-finite products.
  */
-public final class LogisticRegression implements Model, java.io.Serializable {
+public final class LogisticRegression extends NetworkModel implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final Network net;
-  private final double l2;
-  private final DataType type;
-
   private LogisticRegression(int numInputs, int numClasses, double l2, DataType type) {
+    super(network(numInputs, numClasses), l2, type);
+  }
+
+  private static Network network(int numInputs, int numClasses) {
     InvalidInputException.check(numInputs >= 1, "numInputs (%d) must be >= 1", numInputs);
     InvalidInputException.check(numClasses >= 2, "numClasses (%d) must be >= 2", numClasses);
-    Network.checkL2(l2);
-    Network.checkType(type);
-    this.net = new Network(new int[] {numInputs, numClasses}, null);
-    this.l2 = l2;
-    this.type = type;
+    return new Network(new int[] {numInputs, numClasses}, null);
   }
 
   /** Softmax regression from numInputs features to numClasses classes, float64, &lambda; = 0. */
@@ -54,31 +46,6 @@ public final class LogisticRegression implements Model, java.io.Serializable {
   }
 
   @Override
-  public int numParameters() {
-    return net.numParameters;
-  }
-
-  @Override
-  public int numInputs() {
-    return net.sizes[0];
-  }
-
-  @Override
-  public int numClasses() {
-    return net.sizes[1];
-  }
-
-  @Override
-  public DataType dataType() {
-    return type;
-  }
-
-  @Override
-  public double l2() {
-    return l2;
-  }
-
-  @Override
   public LogisticRegression withDataType(DataType newType) {
     return new LogisticRegression(numInputs(), numClasses(), l2, newType);
   }
@@ -88,49 +55,12 @@ public final class LogisticRegression implements Model, java.io.Serializable {
     return new LogisticRegression(numInputs(), numClasses(), newL2, type);
   }
 
-  /** nn.Linear-style U(-1/sqrt(d), 1/sqrt(d)) for W and b, drawn in float64 and then cast. */
-  @Override
-  public INDArray initialParameters(long seed) {
-    return net.initialParameters(seed, type);
-  }
-
-  @Override
-  public ModelPoint at(INDArray theta, Dataset data) {
-    return new NetworkPoint(this, net, theta, data, l2);
-  }
-
-  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
-  @Override
-  public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
-    return net.scratchPoint(this, theta, data, l2).gradient(out);
-  }
-
-  @Override
-  public INDArray gradient(INDArray theta, Dataset data) {
-    return net.scratchPoint(this, theta, data, l2).gradient();
-  }
-
-  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
-  @Override
-  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
-    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v, out);
-  }
-
-  @Override
-  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v) {
-    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v);
-  }
-
-  @Override
-  public INDArray logits(INDArray theta, INDArray features) {
-    return NetworkPoint.logits(net, theta, features, type);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof LogisticRegression && ((LogisticRegression) o).numInputs() == numInputs()
         && ((LogisticRegression) o).numClasses() == numClasses()
-        && Double.compare(((LogisticRegression) o).l2, l2) == 0 && ((LogisticRegression) o).type == type;
+        && Double.compare(((LogisticRegression) o).l2, l2) == 0
+        && ((LogisticRegression) o).type == type;
   }
 
   @Override
@@ -138,17 +68,12 @@ public final class LogisticRegression implements Model, java.io.Serializable {
     return Objects.hash(numInputs(), numClasses(), l2, type);
   }
 
-  @Override
-  public String toString() {
-    return name() + "[l2=" + l2 + ", " + type + "]";
-  }
-
-  /** Serialised as its sizes, activation, &lambda; and type ({@link ModelProxy}), never its buffers. */
   private Object writeReplace() {
     return new ModelProxy(new int[] {numInputs(), numClasses()}, null, l2, type);
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("LogisticRegression is read through its serialisation proxy");
+    throw new java.io.InvalidObjectException(
+        "LogisticRegression is read through its serialisation proxy");
   }
 }

@@ -1,14 +1,10 @@
 package dev.unlearn.core.model;
 
-import dev.unlearn.api.Dataset;
 import dev.unlearn.api.InvalidInputException;
-import dev.unlearn.api.Model;
-import dev.unlearn.api.ModelPoint;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A multilayer perceptron of any depth (layer sizes d, h1, ..., k; at least one hidden layer) with a
@@ -28,22 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Immutable and thread-safe. Non-finite &theta; is rejected by {@link #at}; a non-finite
  * direction v gives non-finite products.
  */
-public final class Mlp implements Model, java.io.Serializable {
+public final class Mlp extends NetworkModel implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final Network net;
-  private final double l2;
-  private final DataType type;
-
   private Mlp(int[] sizes, Activation activation, double l2, DataType type) {
+    super(network(sizes, activation), l2, type);
+  }
+
+  private static Network network(int[] sizes, Activation activation) {
     Network.checkSizes(sizes, 2);
     InvalidInputException.check(activation != null, "activation (null) must be one of %s",
         Arrays.toString(Activation.values()));
-    Network.checkL2(l2);
-    Network.checkType(type);
-    this.net = new Network(sizes, activation);
-    this.l2 = l2;
-    this.type = type;
+    return new Network(sizes, activation);
   }
 
   /**
@@ -74,31 +66,6 @@ public final class Mlp implements Model, java.io.Serializable {
   }
 
   @Override
-  public int numParameters() {
-    return net.numParameters;
-  }
-
-  @Override
-  public int numInputs() {
-    return net.sizes[0];
-  }
-
-  @Override
-  public int numClasses() {
-    return net.sizes[net.layers];
-  }
-
-  @Override
-  public DataType dataType() {
-    return type;
-  }
-
-  @Override
-  public double l2() {
-    return l2;
-  }
-
-  @Override
   public Mlp withDataType(DataType newType) {
     return new Mlp(net.sizes, net.activation, l2, newType);
   }
@@ -106,47 +73,6 @@ public final class Mlp implements Model, java.io.Serializable {
   @Override
   public Mlp withL2(double newL2) {
     return new Mlp(net.sizes, net.activation, newL2, type);
-  }
-
-  /**
-   * nn.Linear-style U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for every weight and bias, drawn in float64
-   * from a {@link java.util.SplittableRandom} and then cast.
-   */
-  @Override
-  public INDArray initialParameters(long seed) {
-    return net.initialParameters(seed, type);
-  }
-
-  @Override
-  public ModelPoint at(INDArray theta, Dataset data) {
-    return new NetworkPoint(this, net, theta, data, l2);
-  }
-
-  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
-  @Override
-  public INDArray gradient(INDArray theta, Dataset data, INDArray out) {
-    return net.scratchPoint(this, theta, data, l2).gradient(out);
-  }
-
-  @Override
-  public INDArray gradient(INDArray theta, Dataset data) {
-    return net.scratchPoint(this, theta, data, l2).gradient();
-  }
-
-  /** One reused point per thread (for the last data set used): allocation-free in steady state. */
-  @Override
-  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v, INDArray out) {
-    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v, out);
-  }
-
-  @Override
-  public INDArray hessianVectorProduct(INDArray theta, Dataset data, INDArray v) {
-    return net.scratchPoint(this, theta, data, l2).hessianVectorProduct(v);
-  }
-
-  @Override
-  public INDArray logits(INDArray theta, INDArray features) {
-    return NetworkPoint.logits(net, theta, features, type);
   }
 
   @Override
@@ -159,11 +85,6 @@ public final class Mlp implements Model, java.io.Serializable {
   @Override
   public int hashCode() {
     return Objects.hash(Arrays.hashCode(net.sizes), net.activation, l2, type);
-  }
-
-  @Override
-  public String toString() {
-    return name() + "[l2=" + l2 + ", " + type + "]";
   }
 
   /** Serialised as its sizes, activation, &lambda; and type ({@link ModelProxy}), never its buffers. */

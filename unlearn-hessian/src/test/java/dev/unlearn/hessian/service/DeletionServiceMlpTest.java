@@ -12,9 +12,6 @@ import dev.unlearn.core.model.Mlp;
 import dev.unlearn.core.train.Trainer;
 import dev.unlearn.hessian.operator.Operators;
 import dev.unlearn.hessian.solve.Solvers;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,22 +41,14 @@ class DeletionServiceMlpTest {
     System.out.printf("MLP trained: |grad| %.2e%n", MLP.at(theta0, train).gradient().norm2Number()
         .doubleValue());
     DeletionService service = DeletionService.prepare(MLP, theta0, train, 0, null);
-    List<Integer> pool = new ArrayList<>();
-    for (int i = 0; i < train.size(); i++) {
-      pool.add(i);
-    }
-    Random random = new Random(11);
-    List<Integer> gone = new ArrayList<>();
+    RequestStream stream = new RequestStream(train, 11);
     double worstRatio = 0;
     double worstGap = 0;
     int requests = 6;
     for (int j = 1; j <= requests; j++) {
-      int[] rows = DeletionServiceTest.draw(random, pool, 14);
+      int[] rows = stream.next(14);
       DeletionService.Receipt r = service.delete("req-" + j, rows);
-      for (int row : rows) {
-        gone.add(row);
-      }
-      Dataset remaining = train.without(gone.stream().mapToInt(Integer::intValue).toArray());
+      Dataset remaining = stream.remaining();
       INDArray cold = coldGaussNewton(MLP, theta0, remaining);
       INDArray retrained = Trainer.builder(TrainingRecipe.lbfgs(1e-7)).start(theta0).build()
           .train(MLP, remaining).parameters();

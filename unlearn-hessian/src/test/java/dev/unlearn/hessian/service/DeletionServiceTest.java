@@ -16,9 +16,6 @@ import dev.unlearn.core.train.Trainer;
 import dev.unlearn.hessian.operator.Operators;
 import dev.unlearn.hessian.solve.Solvers;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,13 +38,6 @@ class DeletionServiceTest {
     return theta0.sub(step);
   }
 
-  static int[] draw(Random random, List<Integer> pool, int count) {
-    int[] out = new int[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = pool.remove(random.nextInt(pool.size()));
-    }
-    return out;
-  }
 
   @Test
   void twentySequentialOnePercentRequestsGiveTheExactNewtonStepOnWhatRemains() {
@@ -55,22 +45,14 @@ class DeletionServiceTest {
     TrainingRecipe recipe = TrainingRecipe.lbfgs(1e-10);
     INDArray theta0 = Trainer.train(MODEL, train, recipe).parameters();
     DeletionService service = DeletionService.prepare(MODEL, theta0, train, 0, null);
-    List<Integer> pool = new ArrayList<>();
-    for (int i = 0; i < train.size(); i++) {
-      pool.add(i);
-    }
-    Random random = new Random(11);
-    List<Integer> gone = new ArrayList<>();
+    RequestStream stream = new RequestStream(train, 11);
     double worstRatio = 0;
     double worstGap = 0;
     double worstResidual = 0;
     for (int j = 1; j <= 20; j++) {
-      int[] rows = draw(random, pool, 14);
+      int[] rows = stream.next(14);
       DeletionService.Receipt r = service.delete("req-" + j, rows);
-      for (int row : rows) {
-        gone.add(row);
-      }
-      Dataset remaining = train.without(gone.stream().mapToInt(Integer::intValue).toArray());
+      Dataset remaining = stream.remaining();
       assertThat(r.remaining()).isEqualTo(remaining.size());
       INDArray cold = coldNewton(MODEL, theta0, remaining);
       INDArray retrained = Trainer.train(MODEL, remaining, recipe).parameters();
